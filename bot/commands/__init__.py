@@ -1,0 +1,1 @@
+"""Front-end neutral commands: grammar, session, replies. No Slack, no matplotlib here."""
