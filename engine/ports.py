@@ -53,8 +53,11 @@ class AuditLog(Protocol):
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
-    venues: VenueRepository
-    audit: AuditLog
+    @property
+    def venues(self) -> VenueRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     async def __aenter__(self) -> Self: ...
 

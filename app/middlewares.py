@@ -1,0 +1,79 @@
+"""The request-id and error middlewares, and the access log that carries the request id.
+
+Order in the app (outermost first): request id, metrics, errors. The error middleware is
+innermost so metrics and the access log see the 500 it turns an exception into.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.typedefs import Handler
+
+from app.logs import request_id_var
+
+REQUEST_ID_HEADER = "X-Request-Id"
+request_id_key = web.RequestKey("request_id", str)
+
+# A caller's id is kept only when it is short and plain, so it cannot forge log lines or
+# bloat them; anything else is replaced by our own.
+_ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+logger = logging.getLogger(__name__)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    request_id = given if _ACCEPTABLE_ID.match(given) else new_request_id()
+    request[request_id_key] = request_id
+    token = request_id_var.set(request_id)
+    try:
+        response = await handler(request)
+    except web.HTTPException as http_error:
+        # aiohttp's HTTP exceptions are responses too: they must carry the id as well.
+        http_error.headers[REQUEST_ID_HEADER] = request_id
+        raise
+    finally:
+        request_id_var.reset(token)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One of the four places errors are caught: anything unexpected becomes a 500 with an id."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        request_id = request.get(request_id_key) or new_request_id()
+        logger.exception("unhandled error", extra={"method": request.method, "path": request.path})
+        return web.json_response({"error": "internal", "request_id": request_id}, status=500)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """`METHOD path status seconds`, with the request id in the record's context.
+
+    The middleware has reset the contextvar by the time this runs, so the id is read back
+    from the response header instead.
+    """
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %.3fs",
+            request.method,
+            request.path,
+            response.status,
+            time,
+            extra={"request_id": response.headers.get(REQUEST_ID_HEADER)},
+        )
