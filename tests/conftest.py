@@ -71,10 +71,12 @@ def require_postgres(server: PostgresServer) -> None:
     if server.problem is None:
         return
     shown = make_url(server.url).render_as_string(hide_password=True)
-    message = f"PostgreSQL not reachable at {shown} ({server.problem}); set TEST_POSTGRES_URL"
+    postgres_missing = (
+        f"PostgreSQL not reachable at {shown} ({server.problem}); set TEST_POSTGRES_URL"
+    )
     if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+        pytest.fail(postgres_missing)
+    pytest.skip(postgres_missing)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], ids=["sqlite", "postgresql"])
