@@ -121,3 +121,25 @@ async def database(db_target: DbTarget) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran on each database, so a CI log shows PostgreSQL really ran."""
+    outcomes = ("passed", "failed", "error", "skipped")
+    ran = {"sqlite": 0, "postgresql": 0}
+    skipped_pg = 0
+    for outcome in outcomes:
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if getattr(report, "when", "call") != "call" and outcome != "skipped":
+                continue
+            for dialect in ran:
+                if f"[{dialect}" in nodeid or f"-{dialect}]" in nodeid or f"-{dialect}-" in nodeid:
+                    if outcome == "skipped":
+                        skipped_pg += dialect == "postgresql"
+                    else:
+                        ran[dialect] += 1
+    terminalreporter.write_line(
+        f"databases: {ran['sqlite']} tests ran on SQLite, {ran['postgresql']} on PostgreSQL"
+        + (f", {skipped_pg} PostgreSQL tests skipped" if skipped_pg else "")
+    )
