@@ -1,0 +1,162 @@
+"""The App Home tab: a month-to-date dashboard per venue, published with `views.publish`.
+
+`Dashboard` is front-end neutral (figures arrive formatted, like a `Table`'s cells), so whoever
+gathers the numbers needs nothing from Slack. A Home view holds at most 100 blocks (slack-platform
+.md §3.6); each venue takes at most `BLOCKS_PER_VENUE`, and venues beyond what fits are counted in
+a closing line. The Refresh button (`HOME_REFRESH_ACTION_ID`) asks for a re-publish; Home-tab
+clicks carry no response_url, so nothing here sends a command back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.commands.replies import Column, Table
+from bot.slack.blocks import escape
+from bot.slack.tables import fit, table_lines
+
+__all__ = ["HOME_REFRESH_ACTION_ID", "Dashboard", "LowStock", "TopItem", "home_view"]
+
+Json = dict[str, Any]
+
+HOME_REFRESH_ACTION_ID = "barback_home_refresh"
+MAX_HOME_BLOCKS = 100
+BLOCKS_PER_VENUE = 7  # header, context, figures, top items, low stock, housekeeping, divider
+TOP_ITEMS = 5
+LOW_STOCK = 10
+HOME_WIDTH = 48  # the Home tab on a phone is narrower than a message
+
+
+@dataclass(frozen=True, slots=True)
+class TopItem:
+    name: str
+    quantity: str  # "42"
+    net_sales: str  # "$504.00"
+
+
+@dataclass(frozen=True, slots=True)
+class LowStock:
+    name: str
+    on_hand: str  # "1.2 btl"
+    par: str  # "6 btl"
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """One venue's month to date, every figure already formatted for people."""
+
+    venue: str  # the venue's display name
+    period: str  # "November 1–21"
+    net_sales: str
+    cogs: str
+    pour_cost: str  # "18.2%", or "–" with no sales
+    gross_profit: str
+    top_items: tuple[TopItem, ...] = ()
+    low_stock: tuple[LowStock, ...] = ()
+    unmapped_count: int = 0
+    last_count: str | None = None  # "Nov 18", None: never counted
+
+
+def home_view(dashboards: Sequence[Dashboard], *, as_of: datetime) -> Json:
+    """The `view` for `views.publish(user_id=..., view=...)`; `as_of` must be timezone-aware
+    (Slack shows it in each reader's own time zone)."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*barback* · month to date\n{_as_of(as_of)}"),
+            accessory=ButtonElement(
+                text=PlainTextObject(text="Refresh"), action_id=HOME_REFRESH_ACTION_ID
+            ),
+        ),
+        DividerBlock(),
+    ]
+    if not dashboards:
+        blocks.append(_text("No venue is set up yet. Ask whoever runs barback to add one."))
+    room = (MAX_HOME_BLOCKS - len(blocks) - 1) // BLOCKS_PER_VENUE
+    for dashboard in dashboards[:room]:
+        blocks += _venue_blocks(dashboard)
+    if len(dashboards) > room:
+        blocks.append(_text(f"…and {len(dashboards) - room} more venues: use `/barback sales`."))
+    view = View(type="home", blocks=blocks)
+    return view.to_dict()
+
+
+def _as_of(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    fallback = moment.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return f"_as of <!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>_"
+
+
+def _text(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _venue_blocks(d: Dashboard) -> list[Block]:
+    figures = [
+        ("Net sales", d.net_sales),
+        ("COGS", d.cogs),
+        ("Pour cost", d.pour_cost),
+        ("Gross profit", d.gross_profit),
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=fit(d.venue, 150))),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(fit(d.period, 200)))]),
+        SectionBlock(
+            fields=[MarkdownTextObject(text=f"*{k}*\n{escape(fit(v, 100))}") for k, v in figures]
+        ),
+        _text(_top_items(d.top_items)),
+        _text(_low_stock(d.low_stock)),
+        _text(_housekeeping(d)),
+        DividerBlock(),
+    ]
+    return blocks
+
+
+def _code(title: str, table: Table) -> str:
+    header, lines = table_lines(table, HOME_WIDTH)
+    body = "\n".join(escape(line.replace("`", "ˋ")) for line in (header, *lines))
+    return f"*{title}*\n```\n{body}\n```"
+
+
+def _top_items(items: tuple[TopItem, ...]) -> str:
+    if not items:
+        return "*Top items*\n_no sales yet this month_"
+    columns = (Column("Item"), Column("Sold", "right"), Column("Net", "right"))
+    rows = tuple((i.name, i.quantity, i.net_sales) for i in items[:TOP_ITEMS])
+    return _code("Top items", Table(None, columns, rows))
+
+
+def _low_stock(products: tuple[LowStock, ...]) -> str:
+    if not products:
+        return "*Low stock*\n:white_check_mark: nothing below its reorder point"
+    columns = (Column("Product"), Column("On hand", "right"), Column("Par", "right"))
+    rows = tuple((p.name, p.on_hand, p.par) for p in products[:LOW_STOCK])
+    text = _code(f":warning: Low stock ({len(products)})", Table(None, columns, rows))
+    if len(products) > LOW_STOCK:
+        text += f"\n_…and {len(products) - LOW_STOCK} more: `/barback stock`_"
+    return text
+
+
+def _housekeeping(d: Dashboard) -> str:
+    if d.unmapped_count:
+        s = "" if d.unmapped_count == 1 else "s"
+        unmapped = f":jigsaw: {d.unmapped_count} POS item{s} not mapped: `/barback unmapped`"
+    else:
+        unmapped = ":white_check_mark: every POS item is mapped"
+    counted = f"last count {escape(d.last_count)}" if d.last_count else "never counted"
+    return f"{unmapped}\n:clipboard: {counted}"

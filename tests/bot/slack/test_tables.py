@@ -1,0 +1,30 @@
+"""Monospace table layout: names give way before numbers, lines fit the width."""
+
+from __future__ import annotations
+
+from bot.commands.replies import Column, Table
+from bot.slack.tables import column_widths, fit, table_lines
+
+
+def test_fit_cuts_with_an_ellipsis_and_flattens_whitespace() -> None:
+    assert fit("Tito's Vodka", 20) == "Tito's Vodka"
+    assert fit("Tito's Vodka", 6) == "Tito'…"
+    assert fit("two\nlines  here", 20) == "two lines here"
+
+
+def test_names_shrink_first_and_numbers_keep_their_digits() -> None:
+    table = Table(
+        None,
+        (Column("Product"), Column("Expected", "right"), Column("Actual", "right")),
+        (("A very long product name that goes on and on and on", "1,330.6 ml", "1,500.0 ml"),),
+    )
+    widths = column_widths(table, 40)
+    assert widths[1:] == [10, 10]
+    assert sum(widths) + 2 * 2 == 40
+    _header, [row] = table_lines(table, 40)
+    assert len(row) <= 40 and row.endswith("1,500.0 ml") and "…" in row
+
+
+def test_too_many_columns_for_the_width_still_lose_nothing_below_the_minimum() -> None:
+    table = Table(None, tuple(Column(f"c{n}", "right") for n in range(20)), (("12345",) * 20,))
+    assert min(column_widths(table, 60)) == 4
