@@ -1,11 +1,17 @@
-"""The `barback` command: administration (serve, db, venue) outside the command grammar.
+"""The `barback` command: the command grammar, the shell, imports, and administration.
 
-Exit status: 0 done, 2 refused (bad input, unknown venue, duplicate slug, bad configuration:
-nothing was changed), 1 failed. Refusals and failures are one line on stderr, "barback: ...".
+    barback --venue downtown stock tito [--json] [--chart FILE.png]   the grammar (commands.md)
+    barback shell --venue downtown                                    the grammar at a prompt
+    barback --venue downtown import receipts.jsonl [--json]           generic receipts
+    barback serve | db upgrade | venue add|list|secret                administration
 
-The global `--venue` option (default `$BARBACK_VENUE`) comes before the words, so the grammar
-form `barback --venue downtown stock tito` can be added later: a first word that is not an
-administration command (`ADMIN_COMMANDS`) will go to the grammar instead of argparse.
+Exit status: 0 done, 2 refused (bad words or input, unknown name or venue, not allowed, bad
+configuration: nothing was changed; an import books what it could and says what it refused),
+1 failed. Refusals and failures go to stderr as "barback: ...".
+
+The global `--venue` option (default `$BARBACK_VENUE`) comes before the words. A first word
+argparse owns (`terminal_session.ARGPARSE_COMMANDS`, or an option such as `--help`) goes to
+argparse; any other first word starts a command of the grammar (`app.terminal_session`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from app.config import ConfigError, Settings
 from app.logs import configure_logging, redact
+from app.terminal_session import add_session_commands, grammar_words
 from engine.errors import EngineError
 
 if TYPE_CHECKING:
@@ -27,8 +34,6 @@ if TYPE_CHECKING:
 
 PROG = "barback"
 ACTOR = "cli"
-# The first words argparse owns; any other first word will belong to the command grammar.
-ADMIN_COMMANDS = frozenset({"serve", "db", "venue"})
 
 T = TypeVar("T")
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -38,19 +43,24 @@ logger = logging.getLogger(__name__)
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None) -> int:
     """Run one command; `env` defaults to the process environment (tests pass their own)."""
+    environ = os.environ if env is None else env
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    words = grammar_words(argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv) if words is None else words
     except SystemExit as exit_:  # --help (0) or a usage error (2)
         return exit_.code if isinstance(exit_.code, int) else 2
     try:
-        settings = Settings.from_env(os.environ if env is None else env)
+        settings = Settings.from_env(environ)
     except ConfigError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     secrets = list(settings.secret_values())
     configure_logging(settings.log_level, settings.log_format, secrets=secrets)
     command: Command = args.command
+    args.user = environ.get("USER") or environ.get("LOGNAME") or ACTOR
+    args.usage = parser.format_usage()
     try:
         return command(args, settings)
     except EngineError as refused:
@@ -87,11 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Beverage inventory for bars: POS webhooks deplete bottles.",
         epilog=(
             "examples:\n"
+            "  barback --venue downtown stock tito\n"
+            "  barback --venue downtown sales yesterday --json\n"
+            "  barback --venue downtown help          (the command grammar)\n"
+            "  barback shell --venue downtown\n"
+            "  barback --venue downtown import receipts.jsonl\n"
             "  barback db upgrade\n"
             "  barback venue add downtown --name 'Downtown' --timezone America/New_York "
             "--currency USD\n"
             "  barback serve\n\n"
-            "Configuration comes from the environment (DATABASE_URL, PORT, ...).\n"
+            "The venue defaults to $BARBACK_VENUE. Configuration comes from the environment\n"
+            "(DATABASE_URL, PORT, ...).\n"
             "Exit status: 0 done, 2 refused (nothing changed), 1 failed."
         ),
     )
@@ -101,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the venue for commands that act on one (default: $BARBACK_VENUE)",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    add_session_commands(commands, _Formatter)
     _add_serve(commands)
     _add_db(commands)
     _add_venue(commands)

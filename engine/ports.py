@@ -2,16 +2,47 @@
 
 `storage` implements them with SQLAlchemy; tests implement them with fakes. Use cases take a
 `UnitOfWorkFactory` and open one unit of work per use case, so concurrent requests share nothing.
+
+Every repository method is venue-scoped: it takes the venue's id and never sees another venue's
+rows. Repositories raise `engine.errors` (`NotFound`, `Conflict`), never driver errors, for what a
+manager can cause. The read side (`Queries`) sums in the database and returns `engine.reports`
+values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from engine.venue import NewVenue, Venue
+from engine.catalog import (
+    ModifierId,
+    ModifierRule,
+    PosItemId,
+    Product,
+    ProductCost,
+    ProductId,
+    Recipe,
+    RecipeItem,
+    RuleKind,
+    ServingSize,
+)
+from engine.catalog_view import CatalogAtClose
+from engine.depletion import BookedLine, Booking
+from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
+from engine.quantity import Quantity
+from engine.records import AuditEntry, NewProduct, PosKind, PosThing, Sighting, VenueSettings
+from engine.refunds import RefundBooking
+from engine.reports import (
+    ItemMapping,
+    LedgerFigures,
+    OnHandFigure,
+    RuleMapping,
+    SalesFigures,
+    SalesSlot,
+)
+from engine.venue import NewVenue, Venue, VenueId
 
 
 class Clock(Protocol):
@@ -29,7 +60,13 @@ class VenueRepository(Protocol):
         """The venue with this slug; raises `NotFound`."""
         ...
 
+    async def by_id(self, venue_id: VenueId) -> Venue:
+        """The venue with this id; raises `NotFound`."""
+        ...
+
     async def list(self) -> Sequence[Venue]: ...
+
+    async def set_restock_refunds(self, venue_id: VenueId, on: bool) -> None: ...
 
     async def webhook_secret(self, slug: str) -> str:
         """The venue's generic-webhook secret; raises `NotFound`."""
@@ -50,6 +87,235 @@ class AuditLog(Protocol):
     ) -> None: ...
 
 
+class CatalogRepository(Protocol):
+    """Products and their cost history, serving sizes, POS items and modifiers, mapping versions
+    and modifier-rule versions. Versioned rows are never edited: a change closes the version in
+    effect (raising `Conflict` when another change closed it first) and opens the next."""
+
+    async def products(self, venue_id: VenueId) -> Sequence[Product]:
+        """Every product of the venue, by name."""
+        ...
+
+    async def product(self, venue_id: VenueId, product_id: ProductId) -> Product:
+        """One product; raises `NotFound`."""
+        ...
+
+    async def add_product(self, venue_id: VenueId, product: NewProduct) -> Product:
+        """Insert the product and its first cost version (from `created_at`); raises `Conflict`
+        when the name (case-insensitive) is taken."""
+        ...
+
+    async def update_product(self, venue_id: VenueId, product: Product) -> None:
+        """Store the product's current values (par, reorder point, cost, container, category)."""
+        ...
+
+    async def cost(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> ProductCost:
+        """The cost version in effect at `at`; raises `NotFound`."""
+        ...
+
+    async def open_cost(self, venue_id: VenueId, cost: ProductCost) -> None:
+        """Close the cost version in effect at `cost.valid_from` and open `cost`."""
+        ...
+
+    async def servings(self, venue_id: VenueId, at: datetime) -> Sequence[ServingSize]:
+        """The serving sizes in effect at `at`."""
+        ...
+
+    async def open_serving(self, venue_id: VenueId, serving: ServingSize) -> None:
+        """Close the serving of the same name (case-insensitive), if any, and open `serving`."""
+        ...
+
+    async def pos_things(self, venue_id: VenueId, kind: PosKind) -> Sequence[PosThing]:
+        """Known POS items (or modifiers), including those only seen in the unmapped tally."""
+        ...
+
+    async def add_pos_thing(
+        self,
+        venue_id: VenueId,
+        kind: PosKind,
+        provider: str,
+        external_id: str,
+        name: str,
+        at: datetime,
+    ) -> PosThing:
+        """The POS item or modifier with this key, inserted (first seen `at`) when unknown."""
+        ...
+
+    async def recipe(self, venue_id: VenueId, pos_item: PosThing, at: datetime) -> Recipe | None:
+        """The mapping version of `pos_item` in effect at `at`."""
+        ...
+
+    async def replace_recipe(
+        self,
+        venue_id: VenueId,
+        pos_item: PosThing,
+        items: Sequence[RecipeItem] | None,
+        at: datetime,
+        actor: str,
+    ) -> Recipe | None:
+        """Close the mapping in effect (if any) at `at`; open one with `items` (None: unmap)."""
+        ...
+
+    async def rule(
+        self, venue_id: VenueId, modifier: PosThing, at: datetime
+    ) -> ModifierRule | None:
+        """The modifier rule version in effect at `at`."""
+        ...
+
+    async def replace_rule(
+        self, venue_id: VenueId, modifier: PosThing, kind: RuleKind, at: datetime, actor: str
+    ) -> ModifierRule:
+        """Close the rule in effect (if any) at `at` and open one of `kind`."""
+        ...
+
+    async def recipes_pouring(
+        self, venue_id: VenueId, serving_name: str, at: datetime
+    ) -> Sequence[tuple[PosThing, Recipe]]:
+        """Mappings in effect at `at` with an item typed as this serving (case-insensitive)."""
+        ...
+
+    async def rules_pouring(
+        self, venue_id: VenueId, serving_name: str, at: datetime
+    ) -> Sequence[tuple[PosThing, ModifierRule]]:
+        """`Add` rules in effect at `at` typed as this serving (case-insensitive)."""
+        ...
+
+    async def view_at(
+        self,
+        venue_id: VenueId,
+        provider: str,
+        at: datetime,
+        pos_item_ids: Collection[PosItemId],
+        modifier_ids: Collection[ModifierId],
+    ) -> CatalogAtClose:
+        """The recipes, rules and costs in effect at `at` for these POS keys of `provider`: what
+        a receipt that closed at `at` is booked against (rule 6)."""
+        ...
+
+
+class LedgerRepository(Protocol):
+    """Counts, receivings and waste typed by managers; a product's ledger entries."""
+
+    async def add_count(self, venue_id: VenueId, count: Count, actor: str) -> None: ...
+
+    async def add_receiving(self, venue_id: VenueId, receiving: Receiving, actor: str) -> None:
+        """`receiving.containers` (milli) is required: storage keeps what was typed."""
+        ...
+
+    async def add_waste(self, venue_id: VenueId, waste: Waste, actor: str) -> None: ...
+
+    async def entries(
+        self, venue_id: VenueId, product_id: ProductId, since: datetime | None = None
+    ) -> Sequence[LedgerEntry]:
+        """Counts, receivings, waste and depletions of a product at or after `since` (all when
+        None), in time order."""
+        ...
+
+
+class SalesRepository(Protocol):
+    """Receipts, sale lines, depletions, refunds, unmapped tallies and the daily rollups.
+
+    Writes are idempotent in the schema: a source key is inserted with ON CONFLICT DO NOTHING,
+    and what depends on a line (depletions, rollups, tallies) is written only when its insert
+    won, in the same transaction. Two concurrent deliveries of one receipt book it once."""
+
+    async def booked_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
+        """Which of these line keys were processed before (booked, or tallied as unmapped)."""
+        ...
+
+    async def add_booking(
+        self, venue_id: VenueId, booking: Booking, booked_at: datetime
+    ) -> frozenset[str]:
+        """Write a booking: receipt, lines, depletions, unmapped tallies, rollups. Returns the
+        keys of the lines this call wrote (a concurrent delivery may have written the others)."""
+        ...
+
+    async def sale_lines(
+        self, venue_id: VenueId, keys: Collection[str]
+    ) -> Mapping[str, BookedLine]:
+        """Recorded sale lines by source key, with the depletions they made."""
+        ...
+
+    async def refunded_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
+        """Which of these refund line keys were booked before."""
+        ...
+
+    async def add_refund(self, venue_id: VenueId, booking: RefundBooking) -> frozenset[str]:
+        """Write refund lines (and restocks, rollups); returns the keys this call wrote."""
+        ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self, venue_id: VenueId) -> VenueSettings:
+        """The venue's settings; the defaults when none were ever set."""
+        ...
+
+    async def put(self, venue_id: VenueId, settings: VenueSettings) -> None: ...
+
+
+class Queries(Protocol):
+    """The read side: sums and groups in the database, returns report values."""
+
+    async def on_hand(
+        self, venue_id: VenueId, product_id: ProductId | None = None
+    ) -> Sequence[OnHandFigure]:
+        """Rule 7 for every product (or one), by name, in one query."""
+        ...
+
+    async def daily_usage(
+        self, venue_id: VenueId, first: date, last: date
+    ) -> Mapping[ProductId, Mapping[date, Quantity]]:
+        """Depleted per product and business day, `first`..`last` included (restocks netted)."""
+        ...
+
+    async def sales(
+        self, venue_id: VenueId, currency: str, first: date, last: date, *, top: int
+    ) -> SalesFigures:
+        """Totals over business days `first`..`last` from the rollups, and the `top` items."""
+        ...
+
+    async def sales_by_day(
+        self, venue_id: VenueId, currency: str, first: date, last: date
+    ) -> Sequence[SalesSlot]:
+        """Net sales and COGS per business day that had any."""
+        ...
+
+    async def sales_by_quarter_hour(
+        self, venue_id: VenueId, currency: str, day: date
+    ) -> Sequence[SalesSlot]:
+        """Net sales and COGS of one business day per UTC quarter-hour (refunds by refund time),
+        for the caller to gather into venue-local hours."""
+        ...
+
+    async def variances(
+        self,
+        venue_id: VenueId,
+        product_id: ProductId | None = None,
+        window: tuple[datetime, datetime] | None = None,
+    ) -> Sequence[Variance]:
+        """Rule 8 per product: between its last two counts, or its first and last counts in
+        `window` [start, end). Products without two such counts are left out."""
+        ...
+
+    async def unmapped(self, venue_id: VenueId) -> Sequence[Sighting]:
+        """Tallied items and modifiers with no mapping or rule in effect now, most seen first."""
+        ...
+
+    async def mappings(
+        self, venue_id: VenueId, at: datetime, pos_item_id: int | None = None
+    ) -> tuple[Sequence[ItemMapping], Sequence[RuleMapping]]:
+        """Mappings (all, or one POS item's) and modifier rules in effect at `at`, by name."""
+        ...
+
+    async def history(self, venue_id: VenueId, limit: int) -> Sequence[AuditEntry]:
+        """The latest audit entries, newest first."""
+        ...
+
+    async def ledger(self, venue_id: VenueId, product_id: ProductId, limit: int) -> LedgerFigures:
+        """The ledger behind on-hand since the product's last count; at most `limit` sales."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -58,6 +324,21 @@ class UnitOfWork(Protocol):
 
     @property
     def audit(self) -> AuditLog: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def sales(self) -> SalesRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
+
+    @property
+    def queries(self) -> Queries: ...
 
     async def __aenter__(self) -> Self: ...
 

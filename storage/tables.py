@@ -281,10 +281,14 @@ refunds = Table(
     Column("source_key", String(512), nullable=False),
     amount("quantity"),  # milli-units
     amount("amount"),  # minor units
+    # COGS reversed by a restocked refund, micro-minor units; 0 otherwise (revision 0002).
+    Column("cogs", BigInteger, nullable=False, server_default="0"),
     instant("refunded_at"),
     Column("business_day", Date, nullable=False),
     Column("restocked", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("venue_id", "source_key"),
+    # Refunds come off sales on their own business day (revision 0002).
+    Index(None, "venue_id", "business_day"),
 )
 
 
@@ -346,6 +350,31 @@ daily_item_sales = Table(
     amount("cogs"),
     amount("lines"),
     PrimaryKeyConstraint("venue_id", "business_day", "pos_item_id"),
+)
+
+# Product depleted per business day (restocked refunds netted): the trailing usage behind days to
+# stockout, read without scanning depletions (revision 0002).
+daily_product_usage = Table(
+    "daily_product_usage",
+    metadata,
+    venue_id(),
+    Column("business_day", Date, nullable=False),
+    ref("product_id", "products"),
+    amount("quantity"),  # base sub-units
+    amount("cogs"),  # micro-minor units
+    PrimaryKeyConstraint("venue_id", "business_day", "product_id"),
+)
+
+# Lines processed without a mapping: their keys make the unmapped tally idempotent, as the unique
+# source key of `sale_lines` does for booked lines (revision 0002).
+unmapped_lines = Table(
+    "unmapped_lines",
+    metadata,
+    id_column(),
+    venue_id(),
+    Column("source_key", String(512), nullable=False),
+    instant("seen_at"),
+    UniqueConstraint("venue_id", "source_key"),
 )
 
 daily_receipts = Table(

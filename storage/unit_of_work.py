@@ -8,6 +8,11 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.audit import SqlAuditLog
+from storage.catalog import SqlCatalogRepository
+from storage.ledger import SqlLedgerRepository
+from storage.queries import SqlQueries
+from storage.sales import SqlSalesRepository
+from storage.settings import SqlSettingsRepository
 from storage.venues import SqlVenueRepository
 
 
@@ -20,6 +25,11 @@ class SqlUnitOfWork:
 
     venues: SqlVenueRepository
     audit: SqlAuditLog
+    catalog: SqlCatalogRepository
+    ledger: SqlLedgerRepository
+    sales: SqlSalesRepository
+    settings: SqlSettingsRepository
+    queries: SqlQueries
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -44,6 +54,12 @@ class SqlUnitOfWork:
         self._connection = connection
         self.venues = SqlVenueRepository(connection)
         self.audit = SqlAuditLog(connection)
+        currencies: dict[int, str] = {}
+        self.catalog = SqlCatalogRepository(connection, currencies)
+        self.ledger = SqlLedgerRepository(connection)
+        self.sales = SqlSalesRepository(connection)
+        self.settings = SqlSettingsRepository(connection)
+        self.queries = SqlQueries(connection, currencies)
         return self
 
     async def __aexit__(

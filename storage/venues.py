@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.errors import Conflict, NotFound
@@ -62,6 +62,19 @@ class SqlVenueRepository:
         if row is None:
             raise venue_not_found(slug)
         return venue_from_row(row)
+
+    async def by_id(self, venue_id: VenueId) -> Venue:
+        row = (
+            await self._connection.execute(select(*VENUE_COLUMNS).where(venues.c.id == venue_id))
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"there is no venue with id {venue_id}")
+        return venue_from_row(row)
+
+    async def set_restock_refunds(self, venue_id: VenueId, on: bool) -> None:
+        await self._connection.execute(
+            update(venues).where(venues.c.id == venue_id).values(restock_refunds=on)
+        )
 
     async def list(self) -> Sequence[Venue]:
         rows = await self._connection.execute(select(*VENUE_COLUMNS).order_by(venues.c.slug))

@@ -32,7 +32,9 @@ from tests.integrations.fakes.square import (
 
 KEY = "sq-signature-key"
 URL = "https://bar.example.com/webhooks/square"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
+SAMPLES = (
+    Path(__file__).resolve().parent / "samples"
+)  # copies of the Square examples in the team spec
 SALE_ID = "Wk9tZbq3EwJ8vYcR4uQ1nXpLs2AZY"
 
 

@@ -1,0 +1,112 @@
+"""Alerts, summaries and the Slack-bound commands.
+
+`alerts ...`, `summary HH:MM <channel>` and `summary off` store settings through the settings use
+cases, from any front-end; a channel must then be given by id (the terminal cannot look a name
+up in Slack). `connect <pos>` answers the link that starts the POS's authorization.
+`use`, `managers add|remove` and `summary post` act on Slack itself: `bot.slack` answers them
+(through `SessionContext.front_end_handlers`); elsewhere they say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+from urllib.parse import quote
+
+from bot.commands import commands as c
+from bot.commands import messages as m
+from bot.commands.handlers.reading import AnyHandler
+from bot.commands.replies import Reply
+from bot.commands.views.changes import change_reply
+from engine.errors import InvalidInput
+from engine.usecases import settings
+
+if TYPE_CHECKING:
+    from bot.commands.session import SessionContext
+
+
+def channel_id(channel: c.ChannelRef) -> str:
+    if channel.id is None:
+        name = f"#{channel.name}"
+        raise InvalidInput(m.CHANNEL_NEEDS_ID.format(name=name), hint=m.CHANNEL_NEEDS_ID_HINT)
+    return channel.id
+
+
+async def alerts_channel(command: c.AlertsChannel, ctx: SessionContext) -> Reply:
+    change = await settings.set_alert_channel(
+        ctx.uow,
+        ctx.clock,
+        ctx.slug,
+        channel=channel_id(command.channel),
+        actor=ctx.actor.audit_name,
+    )
+    return change_reply(change, ctx.actor.display)
+
+
+async def alerts_low(command: c.AlertsLow, ctx: SessionContext) -> Reply:
+    change = await settings.set_low_alerts(
+        ctx.uow, ctx.clock, ctx.slug, on=command.on, actor=ctx.actor.audit_name
+    )
+    return change_reply(change, ctx.actor.display)
+
+
+async def alerts_variance(command: c.AlertsVariance, ctx: SessionContext) -> Reply:
+    change = await settings.set_variance_alert(
+        ctx.uow,
+        ctx.clock,
+        ctx.slug,
+        pct=command.pct,
+        min_amount=command.min_amount,
+        actor=ctx.actor.audit_name,
+    )
+    return change_reply(change, ctx.actor.display)
+
+
+async def summary_schedule(command: c.SummarySchedule, ctx: SessionContext) -> Reply:
+    change = await settings.schedule_summary(
+        ctx.uow,
+        ctx.clock,
+        ctx.slug,
+        at=command.time,
+        channel=channel_id(command.channel),
+        actor=ctx.actor.audit_name,
+    )
+    return change_reply(change, ctx.actor.display)
+
+
+async def summary_off(command: c.SummaryOff, ctx: SessionContext) -> Reply:
+    change = await settings.summary_off(ctx.uow, ctx.clock, ctx.slug, actor=ctx.actor.audit_name)
+    return change_reply(change, ctx.actor.display)
+
+
+async def connect(command: c.Connect, ctx: SessionContext) -> Reply:
+    provider = command.provider
+    if ctx.public_url is None:
+        hint = m.CONNECT_NO_URL_HINT.format(provider=provider, venue=ctx.slug)
+        return Reply.refusal(m.CONNECT_NO_URL, "invalid_input", hint=hint)
+    url = f"{ctx.public_url.rstrip('/')}/connect/{provider}?venue={quote(ctx.slug)}"
+    summary = m.CONNECT.format(provider=provider, url=url)
+    return Reply(summary=summary, data={"venue": ctx.slug, "provider": provider, "url": url})
+
+
+async def slack_only(command: c.Command, ctx: SessionContext) -> Reply:
+    words = command.words
+    hint = m.SLACK_ONLY_HINT.format(words=words)
+    return Reply.refusal(m.SLACK_ONLY.format(words=words), "slack_only", hint=hint)
+
+
+SETTINGS = cast(
+    Mapping[type[c.Command], AnyHandler],
+    {
+        c.AlertsChannel: alerts_channel,
+        c.AlertsLow: alerts_low,
+        c.AlertsVariance: alerts_variance,
+        c.SummarySchedule: summary_schedule,
+        c.SummaryOff: summary_off,
+        c.Connect: connect,
+        c.SummaryPost: slack_only,
+        c.Use: slack_only,
+        c.ManagersAdd: slack_only,
+        c.ManagersRemove: slack_only,
+    },
+)

@@ -1,0 +1,135 @@
+"""Every user-facing string of the command layer, in one place: summaries, titles, column names.
+
+Templates use `str.format` fields named for what they hold. Slack and the terminal show the same
+words; only the layout differs. Keep them short: a summary is one line a bar manager reads on a
+phone between two orders.
+"""
+
+from __future__ import annotations
+
+# --- reading -------------------------------------------------------------------------------------
+
+STOCK_ALL = "{venue}: {n} products, {low} low"
+STOCK_ONE = "{name}: {on_hand} on hand, {containers} containers{low}"
+STOCK_NONE = "no products yet: add one with product add"
+LOW_FLAG = ", LOW"
+LOW_CELL = "LOW"
+
+SALES = (
+    "{venue}, {period}: net sales {net}, COGS {cogs}, pour cost {pct}, gross profit {profit}, "
+    "{receipts} receipt{s}"
+)
+SALES_REFUNDS = " (after {refunds} of refunds)"
+TOP_ITEMS = "Top items"
+CHART_TITLE = "{venue}: sales {period}"
+CHART_SUBTITLE = "net sales {net}, pour cost {pct}"
+
+VARIANCE_ONE = "{name}: variance {variance} ({pct}), costing {cost}"
+VARIANCE_ALL = "variance of {n} products between their counts: {cost} in all"
+VARIANCE_NONE = "no variance yet: a product needs two counts"
+VARIANCE_WITHOUT_COUNTS = "without two counts: {names}"
+
+PRODUCTS = "{n} product{s}"
+PRODUCTS_NONE = "no products yet: add one with product add"
+
+MAPPINGS = "{items} POS items mapped, {rules} modifier rules"
+MAPPINGS_ITEMS = "POS items"
+MAPPINGS_RULES = "Modifier rules"
+
+UNMAPPED = "seen without a mapping: POS items {items}, modifiers {modifiers}"
+UNMAPPED_NONE = "every POS item and modifier seen is mapped"
+UNMAPPED_ITEMS = "POS items"
+UNMAPPED_MODIFIERS = "Modifiers"
+ACTION_MAP = "Map"
+ACTION_RULE = "Set rule"
+
+WHY = "{name}: {on_hand} on hand = {start} + received {received} - waste {waste} - sold {sold}"
+WHY_FROM_COUNT = "count {quantity} at {at}"
+WHY_NO_COUNT = "no count yet (0)"
+WHY_COUNT = "count"
+WHY_RECEIVED = "received"
+WHY_WASTE = "waste"
+WHY_SALE = "sale"
+WHY_REFUND = "refund"
+WHY_OMITTED = "... {n} older sales"
+
+SIMULATE = "one {item}{modifiers} would cost {cogs} (nothing was changed)"
+SIMULATE_UNMAPPED = "no rule for: {names} (they change nothing)"
+
+HISTORY = "the latest {n} change{s}"
+HISTORY_NONE = "no changes yet"
+
+# --- columns -------------------------------------------------------------------------------------
+
+COL_PRODUCT = "Product"
+COL_ON_HAND = "On hand"
+COL_CONTAINERS = "Containers"
+COL_PAR = "Par"
+COL_REORDER = "Reorder"
+COL_LOW = "Low"
+COL_DAYS_LEFT = "Days left"
+COL_ORDER = "Order"
+COL_ITEM = "Item"
+COL_QTY = "Qty"
+COL_NET_SALES = "Net sales"
+COL_COGS = "COGS"
+COL_POUR_COST = "Pour cost"
+COL_COUNTS = "Counts"
+COL_EXPECTED = "Expected"
+COL_WASTE = "Waste"
+COL_ACTUAL = "Actual"
+COL_VARIANCE = "Variance"
+COL_PCT = "%"
+COL_COST = "Cost"
+COL_CATEGORY = "Category"
+COL_CONTAINER = "Container"
+COL_POS_ITEM = "POS item"
+COL_DEPLETES = "Depletes"
+COL_MODIFIER = "Modifier"
+COL_RULE = "Rule"
+COL_NAME = "Name"
+COL_SEEN = "Seen"
+COL_FIRST_SEEN = "First seen"
+COL_LAST_SEEN = "Last seen"
+COL_WHEN = "When"
+COL_WHAT = "What"
+COL_QUANTITY = "Quantity"
+COL_DETAIL = "Detail"
+COL_WHO = "Who"
+COL_CHANGE = "Change"
+
+# --- permissions and refusals ------------------------------------------------------------------
+
+NOT_A_MANAGER = "{words} changes things: only a manager may do that"
+NOT_A_MANAGER_HINT = "a manager can add you with: managers add @you"
+SLACK_ONLY = "{words} works in Slack only"
+SLACK_ONLY_HINT = "type it as /barback {words} ... in the venue's Slack channel"
+
+# --- changes -------------------------------------------------------------------------------------
+
+CHANGED = "{verb} {target}{details} (by {who})"
+NONE_VALUE = "none"
+ON = "on"
+OFF = "off"
+ACTIONS: dict[str, str] = {
+    "product.add": "added product",
+    "product.set": "changed",
+    "serving.set": "set serving",
+    "map": "mapped",
+    "unmap": "unmapped",
+    "modifier": "set modifier",
+    "count": "counted",
+    "receive": "received",
+    "waste": "recorded waste of",
+    "alerts": "set alerts of",
+    "summary": "set the daily summary of",
+}
+"""How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
+reads as `product.set`); an action not listed is shown as it is."""
+CONNECT = "connect {provider}: open {url} and approve barback in {provider}"
+CONNECT_NO_URL = "connect needs the service's public address"
+CONNECT_NO_URL_HINT = (
+    "set PUBLIC_URL, or run barback serve and open /connect/{provider}?venue={venue}"
+)
+CHANNEL_NEEDS_ID = "{name} is a channel name: the terminal cannot look it up in Slack"
+CHANNEL_NEEDS_ID_HINT = "give the channel id instead, e.g. alerts C0123ABC (Slack: channel details)"

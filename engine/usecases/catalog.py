@@ -1,0 +1,279 @@
+"""Changing the catalog: products, serving sizes, mappings and modifier rules (forward only).
+
+Decisions where the rules are silent:
+- `product set ... cost` and `... container` open a new cost version at now; a receipt that
+  closed earlier keeps the cost it was booked at (rule 5). Par, reorder point and category are
+  not versioned: they are read "now" only; the audit log keeps their history.
+- A container change keeps the product's dimension (a bottle cannot become a case-count): the
+  mappings that pour it are in that dimension.
+- `serving shot = 1.5 oz` re-versions every mapping and `+` rule in effect that pours a shot:
+  each such item's quantity becomes (old quantity x new serving / old serving), rounded half-even,
+  so `2 shots` stays two shots. A serving cannot change dimension while something pours it.
+- `map` finds the POS item by its id, or by its name as seen (receipts or the unmapped tally),
+  case-insensitively, an unambiguous prefix being enough; one never seen is created under the
+  `generic` provider, keyed by its casefolded name (as the generic format keys a line
+  without an id; an id typed in lower case, e.g. `cocktail-margarita`, is the same key).
+  Several items of one name are Ambiguous: the answer lists their ids.
+- `unmap` of an item with no mapping in effect is `NotFound`; nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from fractions import Fraction
+from typing import Literal
+
+from engine.catalog import (
+    Product,
+    ProductCost,
+    ProductId,
+    RecipeItem,
+)
+from engine.errors import InvalidInput, NotFound
+from engine.ports import Clock, UnitOfWorkFactory
+from engine.quantity import Quantity
+from engine.records import NewProduct, PosKind
+from engine.units import lookup_unit
+from engine.usecases.common import (
+    Change,
+    VenueRef,
+    find_product,
+    load_venue,
+    record_change,
+    require_actor,
+)
+from engine.usecases.describe import product_values, recipe_text
+from engine.usecases.finding import pos_thing
+from engine.usecases.inputs import (
+    IngredientLike,
+    MoneyLike,
+    QuantityLike,
+    resolve_containers,
+    resolve_money,
+    resolve_quantity,
+)
+from engine.usecases.modifiers import set_modifier_rule
+from engine.usecases.servings import set_serving
+from engine.venue import Venue
+from engine.versioning import close
+
+ProductField = Literal["cost", "par", "reorder", "container", "category"]
+
+__all__ = [
+    "ProductField",
+    "add_product",
+    "map_item",
+    "set_modifier_rule",
+    "set_product",
+    "set_serving",
+    "unmap_item",
+]
+
+
+async def add_product(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    name: str,
+    container: QuantityLike,
+    cost: MoneyLike,
+    par: Fraction | None = None,
+    reorder: Fraction | None = None,
+    category: str | None = None,
+    actor: str,
+) -> Change:
+    """`product add "Tito's Vodka" 750ml $22.50 par 6 reorder 2 category vodka`.
+
+    `container` needs a unit word (its dimension is the product's). Raises `InvalidInput`,
+    `Conflict` (name taken, case-insensitive), `NotFound` (venue)."""
+    actor = require_actor(actor)
+    now = clock.now()
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        size = _container(container, place)
+        new = NewProduct(
+            name=" ".join(name.split()),
+            dimension=size.dimension,
+            container_size=size,
+            cost_per_container=resolve_money(cost.amount, cost.symbol, place.currency),
+            par=0 if par is None else resolve_containers(par, what="par"),
+            reorder_at=0 if reorder is None else resolve_containers(reorder, what="reorder point"),
+            category=(category or "").strip() or None,
+            created_at=now,
+        )
+        Product(  # validates before anything is written
+            ProductId(0),
+            new.name,
+            new.dimension,
+            new.container_size,
+            new.cost_per_container,
+            new.par,
+            new.reorder_at,
+            new.category,
+        )
+        added = await uow.catalog.add_product(place.id, new)
+        change = Change(
+            "product.add", added.name, None, product_values(added, place.units), actor, now, place
+        )
+        await record_change(uow, change)
+        await uow.commit()
+    return change
+
+
+def _container(container: QuantityLike, place: Venue) -> Quantity:
+    if container.unit is None or lookup_unit(container.unit) is None:
+        raise InvalidInput(
+            f"container {container.amount} {container.unit or ''}".strip() + " needs a unit",
+            hint="e.g. 750ml, 1/2 bbl or 1 each",
+        )
+    return resolve_quantity(
+        container.amount, container.unit, place.units, what="container"
+    ).quantity
+
+
+async def set_product(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    product: str,
+    field: ProductField,
+    value: MoneyLike | QuantityLike | Fraction | str,
+    actor: str,
+) -> Change:
+    """`product set "<name>" cost <money> | par <n> | reorder <n> | container <quantity>`
+    (and `category <text>`), forward only. `value` is `MoneyLike` for cost, `Fraction`
+    (containers) for par/reorder, `QuantityLike` for container, `str` for category."""
+    actor = require_actor(actor)
+    now = clock.now()
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        old = find_product(await uow.catalog.products(place.id), product)
+        new = _changed(old, field, value, place)
+        if (
+            new.container_size != old.container_size
+            or new.cost_per_container != old.cost_per_container
+        ):
+            current = await uow.catalog.cost(place.id, old.id, now)
+            close(current, now)  # refuses a change that would predate the cost in effect
+            following = ProductCost(old.id, new.cost_per_container, new.container_size, now)
+            await uow.catalog.open_cost(place.id, following)
+        await uow.catalog.update_product(place.id, new)
+        shown = "reorder" if field == "reorder" else field
+        before, after = product_values(old, place.units), product_values(new, place.units)
+        change = Change(
+            f"product.set.{field}",
+            old.name,
+            {shown: before[shown]},
+            {shown: after[shown]},
+            actor,
+            now,
+            place,
+        )
+        await record_change(uow, change)
+        await uow.commit()
+    return change
+
+
+def _changed(
+    old: Product,
+    field: ProductField,
+    value: MoneyLike | QuantityLike | Fraction | str,
+    place: Venue,
+) -> Product:
+    if field == "cost":
+        if not isinstance(value, MoneyLike):
+            raise InvalidInput("a cost is an amount of money", hint="e.g. cost $22.50")
+        money = resolve_money(value.amount, value.symbol, place.currency)
+        return replace(old, cost_per_container=money)
+    if field in ("par", "reorder"):
+        if not isinstance(value, Fraction | int):
+            raise InvalidInput(f"a {field} is a number of containers", hint=f"e.g. {field} 6")
+        milli = resolve_containers(Fraction(value), what=field)
+        return replace(old, par=milli) if field == "par" else replace(old, reorder_at=milli)
+    if field == "container":
+        if not isinstance(value, QuantityLike):
+            raise InvalidInput("a container is a quantity", hint="e.g. container 1 l")
+        size = _container(value, place)
+        if size.dimension is not old.dimension:
+            raise InvalidInput(
+                f"{old.name!r} is counted by {old.dimension}; a {size.dimension} container would "
+                "not match what its mappings pour",
+                hint=f"use a container in {old.dimension.base_unit}",
+            )
+        return replace(old, container_size=size)
+    if field == "category":
+        return replace(old, category=str(value).strip() or None)
+    raise InvalidInput(f"a product has no field {field!r}", hint="cost, par, reorder, container")
+
+
+async def map_item(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    pos_item: str,
+    items: Sequence[IngredientLike],
+    actor: str,
+) -> Change:
+    """`map "Margarita" = 1.5 oz Milagro Blanco + 0.75 oz Cointreau`: closes the mapping in
+    effect at now and opens this one. Quantities need a unit or a serving name (a bare number
+    is containers of the product). Raises `InvalidInput`, `NotFound`, `Ambiguous`."""
+    actor = require_actor(actor)
+    now = clock.now()
+    if not items:
+        raise InvalidInput("a mapping needs at least one product", hint="unmap it instead")
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        products = await uow.catalog.products(place.id)
+        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+        recipe_items = []
+        for ingredient in items:
+            product = find_product(products, ingredient.product)
+            q = ingredient.quantity
+            resolved = resolve_quantity(
+                q.amount,
+                q.unit,
+                place.units,
+                servings,
+                dimension=product.dimension,
+                container=product.container_size,
+            )
+            recipe_items.append(RecipeItem(product.id, resolved.quantity, resolved.serving_name))
+        thing = await pos_thing(uow, place, PosKind.ITEM, pos_item, now, create=True)
+        current = await uow.catalog.recipe(place.id, thing, now)
+        if current is not None:
+            close(current, now)
+        recipe = await uow.catalog.replace_recipe(place.id, thing, recipe_items, now, actor)
+        assert recipe is not None
+        names = {p.id: p.name for p in products}
+        old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
+        new = {"recipe": recipe_text(recipe, names, place.units)}
+        change = Change("map", thing.name, old, new, actor, now, place)
+        await record_change(uow, change)
+        await uow.commit()
+    return change
+
+
+async def unmap_item(
+    uow_factory: UnitOfWorkFactory, clock: Clock, venue: VenueRef, *, pos_item: str, actor: str
+) -> Change:
+    """`unmap "Margarita"`: stops depleting it from now on. Raises `NotFound`, `Ambiguous`."""
+    actor = require_actor(actor)
+    now = clock.now()
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        thing = await pos_thing(uow, place, PosKind.ITEM, pos_item, now, create=False)
+        current = await uow.catalog.recipe(place.id, thing, now)
+        if current is None:
+            raise NotFound(f"{thing.name!r} is not mapped", hint="see `mappings`")
+        close(current, now)
+        await uow.catalog.replace_recipe(place.id, thing, None, now, actor)
+        names = {p.id: p.name for p in await uow.catalog.products(place.id)}
+        old = {"recipe": recipe_text(current, names, place.units)}
+        change = Change("unmap", thing.name, old, None, actor, now, place)
+        await record_change(uow, change)
+        await uow.commit()
+    return change

@@ -1,0 +1,58 @@
+"""Finding a POS item or modifier by what a manager typed: its id, or its name as seen.
+
+Decisions where the rules are silent:
+- An exact id (as the POS gives it) wins; then the name, case-insensitively, an unambiguous
+  prefix being enough (`engine.names.match`).
+- Several POS things behind one id or one name (two providers) are `Ambiguous`; the candidates
+  are their ids, which the manager can type instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from engine.catalog import name_key
+from engine.errors import Ambiguous, NotFound
+from engine.names import match
+from engine.ports import UnitOfWork
+from engine.records import GENERIC_PROVIDER, PosKind, PosThing
+from engine.venue import Venue
+
+
+def find_pos(things: Sequence[PosThing], text: str, kind: PosKind) -> PosThing:
+    """The POS item or modifier `text` names; raises `NotFound` or `Ambiguous`."""
+    what = "POS item" if kind is PosKind.ITEM else "modifier"
+    typed = text.strip()
+    by_id = [t for t in things if t.external_id == typed]
+    if len(by_id) == 1:
+        return by_id[0]
+    if by_id:
+        raise Ambiguous(f"{typed!r} is the id of {len(by_id)} {what}s", _ids(by_id))
+    by_name: dict[str, list[PosThing]] = {}
+    for thing in things:
+        by_name.setdefault(thing.name, []).append(thing)
+    found = match(typed, by_name, what=what)
+    if len(found) > 1:
+        raise Ambiguous(f"{len(found)} {what}s are named {found[0].name!r}", _ids(found))
+    return found[0]
+
+
+def _ids(things: Sequence[PosThing]) -> list[str]:
+    return sorted(f"{t.external_id} ({t.provider})" for t in things)
+
+
+async def pos_thing(
+    uow: UnitOfWork, place: Venue, kind: PosKind, text: str, now: datetime, *, create: bool
+) -> PosThing:
+    """The POS item or modifier named; one never seen is created under `generic` (`create`)."""
+    things = await uow.catalog.pos_things(place.id, kind)
+    try:
+        return find_pos(things, text, kind)
+    except NotFound:
+        typed = " ".join(text.split())
+        if not create or not typed:
+            raise
+        # Keyed as the generic format keys a line without an id: its casefolded name.
+        key = name_key(typed)
+        return await uow.catalog.add_pos_thing(place.id, kind, GENERIC_PROVIDER, key, typed, now)

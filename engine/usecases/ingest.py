@@ -1,0 +1,249 @@
+"""Booking receipts and refunds from the POS: one transaction each, idempotent.
+
+`ingest_receipt` loads the catalog in effect when the receipt closed, the line keys already
+processed, books with `engine.depletion.book`, and writes lines, depletions, unmapped tallies and
+rollups with ON CONFLICT DO NOTHING on the source keys, then commits. The same receipt delivered
+any number of times, concurrently or in any order, books each line once; a newer version books
+only lines never seen; an older one undoes nothing (rule 11).
+
+`ingest_receipt_in`/`ingest_refund_in` do the same inside a unit of work the caller opened and
+commits (the inbox worker marks its event done in the same transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.depletion import BookedLine, Unmapped, UnmappedKind, book
+from engine.errors import EngineError, InvalidInput
+from engine.money import Cost, Money
+from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from engine.receipt import Receipt, ReceiptState, Refund, validate_receipt, validate_refund
+from engine.refunds import RefundedLine, book_refund
+from engine.usecases.common import VenueRef, load_venue
+from engine.venue import Venue
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one delivery of a receipt did."""
+
+    provider: str
+    receipt_id: str
+    state: ReceiptState
+    booked: tuple[BookedLine, ...]
+    """Lines this call recorded (a concurrent delivery may have recorded others)."""
+    skipped: tuple[str, ...]
+    """Line keys processed before (or by a concurrent delivery): left alone."""
+    unmapped: tuple[Unmapped, ...]
+    """Items and modifiers tallied as unmapped by this call."""
+
+    @property
+    def net_sales(self) -> Money | None:
+        if not self.booked:
+            return None
+        return sum((b.net_amount for b in self.booked[1:]), self.booked[0].net_amount)
+
+    @property
+    def cogs(self) -> Cost | None:
+        if not self.booked:
+            return None
+        return sum((b.cogs for b in self.booked[1:]), self.booked[0].cogs)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    provider: str
+    refund_id: str
+    booked: tuple[RefundedLine, ...]
+    skipped: tuple[str, ...]
+    unmatched: tuple[str, ...]
+    """Refund line keys whose sale was never recorded: nothing to reverse."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    provider: str
+    receipt_id: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What `ingest_many` did: counts of receipts, refunds and lines, and what it refused."""
+
+    receipts: int
+    refunds: int
+    booked_lines: int
+    skipped_lines: int
+    unmapped_lines: int
+    failed: tuple[IngestFailure, ...]
+
+
+async def ingest_receipt(
+    uow_factory: UnitOfWorkFactory, clock: Clock, venue: VenueRef, receipt: Receipt
+) -> IngestResult:
+    """Book one receipt delivery in one transaction. Raises `InvalidInput` (a receipt the rules
+    cannot book truthfully: wrong currency, negative line, ...), `NotFound` (venue, or a product
+    with no cost at close); nothing is written then."""
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        result = await ingest_receipt_in(uow, place, receipt, now=clock.now())
+        await uow.commit()
+    return result
+
+
+async def ingest_receipt_in(
+    uow: UnitOfWork, venue: Venue, receipt: Receipt, *, now: datetime
+) -> IngestResult:
+    """`ingest_receipt` inside the caller's open unit of work; the caller commits."""
+    if receipt.state is not ReceiptState.PAID:
+        return IngestResult(receipt.provider, receipt.receipt_id, receipt.state, (), (), ())
+    validate_receipt(receipt, venue.currency)
+    keys = [receipt.key(line) for line in receipt.lines]
+    already = await uow.sales.booked_keys(venue.id, keys)
+    fresh = [line for line in receipt.lines if receipt.key(line) not in already]
+    catalog = await uow.catalog.view_at(
+        venue.id,
+        receipt.provider,
+        receipt.closed_at,
+        {line.pos_item_id for line in fresh},
+        {m.modifier_id for line in fresh for m in line.modifiers},
+    )
+    booking = book(receipt, catalog, already, venue=venue)
+    written = await uow.sales.add_booking(venue.id, booking, now)
+    lost = [key for key in sorted(booking.processed_keys) if key not in written]
+    return IngestResult(
+        provider=receipt.provider,
+        receipt_id=receipt.receipt_id,
+        state=receipt.state,
+        booked=tuple(line for line in booking.lines if line.source_key in written),
+        skipped=(*booking.skipped, *lost),
+        unmapped=tuple(u for u in booking.unmapped if u.source_key in written),
+    )
+
+
+async def ingest_refund(
+    uow_factory: UnitOfWorkFactory, clock: Clock, venue: VenueRef, refund: Refund
+) -> RefundResult:
+    """Book one refund delivery (rule 10): the amount comes off sales on the refund's business
+    day; with the venue's `restock_refunds`, the refunded share of the pour comes back on the
+    shelf at `refunded_at`. Raises `InvalidInput` (refunds more than was sold)."""
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        result = await ingest_refund_in(uow, place, refund, now=clock.now())
+        await uow.commit()
+    return result
+
+
+async def ingest_refund_in(
+    uow: UnitOfWork, venue: Venue, refund: Refund, *, now: datetime
+) -> RefundResult:
+    """`ingest_refund` inside the caller's open unit of work; the caller commits."""
+    validate_refund(refund, venue.currency)
+    already = await uow.sales.refunded_keys(venue.id, [refund.key(ln) for ln in refund.lines])
+    sales = await uow.sales.sale_lines(venue.id, [refund.sale_key(ln) for ln in refund.lines])
+    booking = book_refund(refund, sales, already, venue=venue)
+    written = await uow.sales.add_refund(venue.id, booking)
+    lost = [line.source_key for line in booking.lines if line.source_key not in written]
+    return RefundResult(
+        provider=refund.provider,
+        refund_id=refund.refund_id,
+        booked=tuple(line for line in booking.lines if line.source_key in written),
+        skipped=(*booking.skipped, *lost),
+        unmatched=booking.unmatched,
+    )
+
+
+async def ingest_many(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    documents: Iterable[Receipt | Refund],
+    *,
+    batch_size: int = 200,
+) -> IngestSummary:
+    """Import: receipts and refunds in transactions of up to `batch_size`. A document the rules
+    refuse is listed in `failed` and the rest of its batch still books (the batch is retried one
+    by one); idempotent like `ingest_receipt`, so an import can be re-run."""
+    if batch_size < 1:
+        raise InvalidInput("a batch holds at least one document")
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+    tally = _Tally()
+    batch: list[Receipt | Refund] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= batch_size:
+            await _import_batch(uow_factory, clock, place, batch, tally)
+            batch = []
+    if batch:
+        await _import_batch(uow_factory, clock, place, batch, tally)
+    return tally.summary()
+
+
+@dataclass
+class _Tally:
+    receipts: int = 0
+    refunds: int = 0
+    booked: int = 0
+    skipped: int = 0
+    unmapped: int = 0
+    failed: list[IngestFailure] = field(default_factory=list)
+
+    def add(self, result: IngestResult | RefundResult) -> None:
+        if isinstance(result, IngestResult):
+            self.receipts += 1
+            self.unmapped += sum(1 for u in result.unmapped if u.kind is UnmappedKind.ITEM)
+        else:
+            self.refunds += 1
+        self.booked += len(result.booked)
+        self.skipped += len(result.skipped)
+
+    def summary(self) -> IngestSummary:
+        return IngestSummary(
+            self.receipts,
+            self.refunds,
+            self.booked,
+            self.skipped,
+            self.unmapped,
+            tuple(self.failed),
+        )
+
+
+async def _ingest_in(
+    uow: UnitOfWork, venue: Venue, document: Receipt | Refund, now: datetime
+) -> IngestResult | RefundResult:
+    if isinstance(document, Receipt):
+        return await ingest_receipt_in(uow, venue, document, now=now)
+    return await ingest_refund_in(uow, venue, document, now=now)
+
+
+async def _import_batch(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: Venue,
+    batch: list[Receipt | Refund],
+    tally: _Tally,
+) -> None:
+    try:
+        async with uow_factory() as uow:
+            results = [await _ingest_in(uow, venue, d, clock.now()) for d in batch]
+            await uow.commit()
+    except EngineError:
+        for document in batch:  # one by one: the sound ones book, the refused are listed
+            try:
+                async with uow_factory() as uow:
+                    result = await _ingest_in(uow, venue, document, clock.now())
+                    await uow.commit()
+            except EngineError as error:
+                ident = document.receipt_id if isinstance(document, Receipt) else document.refund_id
+                tally.failed.append(IngestFailure(document.provider, ident, error.code, str(error)))
+            else:
+                tally.add(result)
+        return
+    for result in results:
+        tally.add(result)

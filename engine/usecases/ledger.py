@@ -1,0 +1,188 @@
+"""Recording what happens on the shelf: counts, deliveries and waste, at now.
+
+Decisions where the rules are silent:
+- A count typed as a bare number is containers (`3.4` = 3.4 x the container size in effect); with
+  a unit or a serving name it is that quantity. Zero is allowed (an empty shelf).
+- A delivery is whole or fractional containers of the container size in effect; `@ $cost` opens a
+  new cost version at the delivery's instant (so sales from then on are costed at it).
+- Waste may be typed as containers, a unit quantity or a serving (`waste tito shot spilled`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+
+from engine.catalog import Product, ProductCost
+from engine.display import format_quantity
+from engine.errors import InvalidInput
+from engine.inventory import Count, Receiving, Waste
+from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from engine.quantity import Quantity
+from engine.usecases.common import (
+    Change,
+    VenueRef,
+    find_product,
+    load_venue,
+    record_change,
+    require_actor,
+)
+from engine.usecases.describe import containers as containers_text
+from engine.usecases.inputs import (
+    MoneyLike,
+    QuantityLike,
+    Resolved,
+    resolve_containers,
+    resolve_money,
+    resolve_quantity,
+)
+from engine.venue import Venue
+from engine.versioning import close
+
+
+async def _open(uow: UnitOfWork, venue: VenueRef, product: str) -> tuple[Venue, Product, Quantity]:
+    place = await load_venue(uow, venue)
+    found = find_product(await uow.catalog.products(place.id), product)
+    before = (await uow.queries.on_hand(place.id, found.id))[0].on_hand
+    return place, found, before
+
+
+async def _resolve(
+    uow: UnitOfWork,
+    place: Venue,
+    product: Product,
+    typed: QuantityLike,
+    now: datetime,
+    *,
+    allow_zero: bool = False,
+) -> Resolved:
+    servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    return resolve_quantity(
+        typed.amount,
+        typed.unit,
+        place.units,
+        servings,
+        dimension=product.dimension,
+        container=product.container_size,
+        allow_zero=allow_zero,
+    )
+
+
+async def record_count(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    product: str,
+    amount: QuantityLike,
+    actor: str,
+) -> Change:
+    """`count "Tito's" 3.4` or `count tito 2550 ml`: sets on-hand to what was counted, now."""
+    actor = require_actor(actor)
+    now = clock.now()
+    async with uow_factory() as uow:
+        place, found, before = await _open(uow, venue, product)
+        resolved = await _resolve(uow, place, found, amount, now, allow_zero=True)
+        await uow.ledger.add_count(place.id, Count(found.id, now, resolved.quantity), actor)
+        change = Change(
+            "count",
+            found.name,
+            {"on_hand": format_quantity(before, place.units)},
+            {"on_hand": format_quantity(resolved.quantity, place.units)},
+            actor,
+            now,
+            place,
+        )
+        await record_change(uow, change)
+        await uow.commit()
+    return change
+
+
+async def record_receiving(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    product: str,
+    containers: Fraction,
+    cost: MoneyLike | None = None,
+    actor: str,
+) -> Change:
+    """`receive tito 6 @ $21.00`: adds containers; a cost opens a new cost version."""
+    actor = require_actor(actor)
+    now = clock.now()
+    milli = resolve_containers(containers)
+    if milli == 0:
+        raise InvalidInput("a delivery needs at least some containers", hint="e.g. receive tito 6")
+    async with uow_factory() as uow:
+        place, found, before = await _open(uow, venue, product)
+        money = None if cost is None else resolve_money(cost.amount, cost.symbol, place.currency)
+        quantity = found.container_size.scaled(Fraction(milli, 1000))
+        old = {"on_hand": format_quantity(before, place.units)}
+        new = {
+            "on_hand": format_quantity(before + quantity, place.units),
+            "received": containers_text(milli),
+        }
+        if money is not None and money != found.cost_per_container:
+            current = await uow.catalog.cost(place.id, found.id, now)
+            close(current, now)
+            await uow.catalog.open_cost(
+                place.id, ProductCost(found.id, money, found.container_size, now)
+            )
+            await uow.catalog.update_product(
+                place.id,
+                Product(
+                    found.id,
+                    found.name,
+                    found.dimension,
+                    found.container_size,
+                    money,
+                    found.par,
+                    found.reorder_at,
+                    found.category,
+                ),
+            )
+            old["cost"] = found.cost_per_container.display()
+            new["cost"] = money.display()
+        receiving = Receiving(found.id, now, quantity, milli, money)
+        await uow.ledger.add_receiving(place.id, receiving, actor)
+        change = Change("receive", found.name, old, new, actor, now, place)
+        await record_change(uow, change)
+        await uow.commit()
+    return change
+
+
+async def record_waste(
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    venue: VenueRef,
+    *,
+    product: str,
+    quantity: QuantityLike,
+    reason: str | None = None,
+    actor: str,
+) -> Change:
+    """`waste tito 1.5 oz broken bottle`: lowers on-hand, counts as explained usage."""
+    actor = require_actor(actor)
+    now = clock.now()
+    async with uow_factory() as uow:
+        place, found, before = await _open(uow, venue, product)
+        resolved = await _resolve(uow, place, found, quantity, now)
+        why = " ".join((reason or "").split())
+        await uow.ledger.add_waste(place.id, Waste(found.id, now, resolved.quantity, why), actor)
+        change = Change(
+            "waste",
+            found.name,
+            {"on_hand": format_quantity(before, place.units)},
+            {
+                "on_hand": format_quantity(before - resolved.quantity, place.units),
+                "wasted": format_quantity(resolved.quantity, place.units),
+                "reason": why or None,
+            },
+            actor,
+            now,
+            place,
+        )
+        await record_change(uow, change)
+        await uow.commit()
+    return change

@@ -1,0 +1,331 @@
+"""`SqlCatalogRepository`: products and cost versions, serving sizes, POS items and modifiers,
+mapping versions and modifier-rule versions.
+
+A version change reads the version in effect, then closes exactly that row (`WHERE id = ... AND
+valid_to IS NULL`): when a concurrent change closed it first, the update finds nothing and the
+change is refused as a `Conflict` instead of leaving two versions open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from engine.catalog import (
+    Add,
+    ModifierId,
+    ModifierRule,
+    PosItemId,
+    Product,
+    ProductCost,
+    ProductId,
+    Recipe,
+    RecipeItem,
+    RuleKind,
+    ServingSize,
+    Swap,
+    name_key,
+)
+from engine.catalog_view import CatalogAtClose
+from engine.errors import Conflict, NotFound
+from engine.records import NewProduct, PosKind, PosThing
+from engine.venue import VenueId
+from storage.catalog_reads import CatalogReads
+from storage.dialects import insert_for
+from storage.rows import pos_thing_from_row, product_from_row, rule_columns
+from storage.tables import (
+    mapping_items,
+    mappings,
+    modifier_rules,
+    pos_items,
+    pos_modifiers,
+    product_costs,
+    products,
+    serving_sizes,
+)
+
+PRODUCT_COLUMNS = (
+    products.c.id,
+    products.c.name,
+    products.c.dimension,
+    products.c.container_size,
+    products.c.cost_per_container,
+    products.c.par,
+    products.c.reorder_at,
+    products.c.category,
+)
+
+
+def concurrent_change(what: str) -> Conflict:
+    return Conflict(f"{what} was changed by someone else meanwhile", hint="look, then try again")
+
+
+class SqlCatalogRepository(CatalogReads):
+    def __init__(self, connection: AsyncConnection, currency: dict[int, str]) -> None:
+        super().__init__(connection, currency)
+
+    async def products(self, venue_id: VenueId) -> Sequence[Product]:
+        currency = await self._currency(venue_id)
+        rows = await self._connection.execute(
+            select(*PRODUCT_COLUMNS)
+            .where(products.c.venue_id == venue_id)
+            .order_by(products.c.name_key)
+        )
+        return [product_from_row(row, currency) for row in rows]
+
+    async def product(self, venue_id: VenueId, product_id: ProductId) -> Product:
+        currency = await self._currency(venue_id)
+        row = (
+            await self._connection.execute(
+                select(*PRODUCT_COLUMNS).where(
+                    products.c.venue_id == venue_id, products.c.id == product_id
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"there is no product {product_id}")
+        return product_from_row(row, currency)
+
+    async def add_product(self, venue_id: VenueId, product: NewProduct) -> Product:
+        statement = (
+            insert_for(self._connection, products)
+            .values(
+                venue_id=venue_id,
+                name=product.name,
+                name_key=name_key(product.name),
+                dimension=product.dimension.value,
+                container_size=product.container_size.milli,
+                cost_per_container=product.cost_per_container.minor,
+                par=product.par,
+                reorder_at=product.reorder_at,
+                category=product.category,
+                created_at=product.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=[products.c.venue_id, products.c.name_key])
+            .returning(*PRODUCT_COLUMNS)
+        )
+        row = (await self._connection.execute(statement)).one_or_none()
+        if row is None:
+            raise Conflict(
+                f"a product named {product.name!r} already exists",
+                hint="use `product set` to change it",
+            )
+        await self._connection.execute(
+            insert(product_costs).values(
+                product_id=row.id,
+                valid_from=product.created_at,
+                valid_to=None,
+                cost_per_container=product.cost_per_container.minor,
+                container_size=product.container_size.milli,
+            )
+        )
+        return product_from_row(row, product.cost_per_container.currency)
+
+    async def update_product(self, venue_id: VenueId, product: Product) -> None:
+        await self._connection.execute(
+            update(products)
+            .where(products.c.venue_id == venue_id, products.c.id == product.id)
+            .values(
+                container_size=product.container_size.milli,
+                cost_per_container=product.cost_per_container.minor,
+                par=product.par,
+                reorder_at=product.reorder_at,
+                category=product.category,
+            )
+        )
+
+    async def open_cost(self, venue_id: VenueId, cost: ProductCost) -> None:
+        current = await self.cost(venue_id, cost.product_id, cost.valid_from)
+        closed = await self._connection.execute(
+            update(product_costs)
+            .where(
+                product_costs.c.product_id == cost.product_id,
+                product_costs.c.valid_from == current.valid_from,
+                product_costs.c.valid_to.is_(None),
+            )
+            .values(valid_to=cost.valid_from)
+        )
+        if closed.rowcount != 1:
+            raise concurrent_change("the product's cost")
+        await self._connection.execute(
+            insert(product_costs).values(
+                product_id=cost.product_id,
+                valid_from=cost.valid_from,
+                valid_to=None,
+                cost_per_container=cost.cost_per_container.minor,
+                container_size=cost.container_size.milli,
+            )
+        )
+
+    async def open_serving(self, venue_id: VenueId, serving: ServingSize) -> None:
+        key = name_key(serving.name)
+        current = await self._connection.scalar(
+            select(serving_sizes.c.id).where(
+                serving_sizes.c.venue_id == venue_id,
+                serving_sizes.c.name_key == key,
+                serving_sizes.c.valid_to.is_(None),
+            )
+        )
+        if current is not None:
+            closed = await self._connection.execute(
+                update(serving_sizes)
+                .where(serving_sizes.c.id == current, serving_sizes.c.valid_to.is_(None))
+                .values(valid_to=serving.valid_from)
+            )
+            if closed.rowcount != 1:
+                raise concurrent_change(f"serving {serving.name!r}")
+        await self._connection.execute(
+            insert(serving_sizes).values(
+                venue_id=venue_id,
+                name=serving.name,
+                name_key=key,
+                dimension=serving.quantity.dimension.value,
+                quantity=serving.quantity.milli,
+                valid_from=serving.valid_from,
+                valid_to=None,
+            )
+        )
+
+    async def add_pos_thing(
+        self,
+        venue_id: VenueId,
+        kind: PosKind,
+        provider: str,
+        external_id: str,
+        name: str,
+        at: datetime,
+    ) -> PosThing:
+        table = pos_items if kind is PosKind.ITEM else pos_modifiers
+        await self._connection.execute(
+            insert_for(self._connection, table)
+            .values(
+                venue_id=venue_id,
+                provider=provider,
+                external_id=external_id,
+                name=name,
+                first_seen=at,
+                last_seen=at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[table.c.venue_id, table.c.provider, table.c.external_id]
+            )
+        )
+        row = (
+            await self._connection.execute(
+                select(table).where(
+                    table.c.venue_id == venue_id,
+                    table.c.provider == provider,
+                    table.c.external_id == external_id,
+                )
+            )
+        ).one()
+        return pos_thing_from_row(row, kind)
+
+    async def replace_recipe(
+        self,
+        venue_id: VenueId,
+        pos_item: PosThing,
+        items: Sequence[RecipeItem] | None,
+        at: datetime,
+        actor: str,
+    ) -> Recipe | None:
+        current = await self.recipe(venue_id, pos_item, at)
+        if current is not None:
+            closed = await self._connection.execute(
+                update(mappings)
+                .where(mappings.c.id == current.id, mappings.c.valid_to.is_(None))
+                .values(valid_to=at)
+            )
+            if closed.rowcount != 1:
+                raise concurrent_change(f"the mapping of {pos_item.name!r}")
+        if items is None:
+            return None
+        mapping_id = await self._connection.scalar(
+            insert(mappings)
+            .values(
+                venue_id=venue_id,
+                pos_item_id=pos_item.id,
+                valid_from=at,
+                valid_to=None,
+                created_by=actor,
+            )
+            .returning(mappings.c.id)
+        )
+        assert mapping_id is not None
+        await self._connection.execute(
+            insert(mapping_items),
+            [
+                {
+                    "mapping_id": mapping_id,
+                    "product_id": item.product_id,
+                    "quantity": item.quantity.milli,
+                    "serving_name": item.serving_name,
+                }
+                for item in items
+            ],
+        )
+        recipe = await self.recipe(venue_id, pos_item, at)
+        assert recipe is not None
+        return recipe
+
+    async def replace_rule(
+        self, venue_id: VenueId, modifier: PosThing, kind: RuleKind, at: datetime, actor: str
+    ) -> ModifierRule:
+        current = await self.rule(venue_id, modifier, at)
+        if current is not None:
+            closed = await self._connection.execute(
+                update(modifier_rules)
+                .where(modifier_rules.c.id == current.id, modifier_rules.c.valid_to.is_(None))
+                .values(valid_to=at)
+            )
+            if closed.rowcount != 1:
+                raise concurrent_change(f"the rule of {modifier.name!r}")
+        await self._connection.execute(
+            insert(modifier_rules).values(
+                venue_id=venue_id,
+                pos_modifier_id=modifier.id,
+                valid_from=at,
+                valid_to=None,
+                created_by=actor,
+                **rule_columns(kind),
+            )
+        )
+        rule = await self.rule(venue_id, modifier, at)
+        assert rule is not None
+        return rule
+
+    async def view_at(
+        self,
+        venue_id: VenueId,
+        provider: str,
+        at: datetime,
+        pos_item_ids: Collection[PosItemId],
+        modifier_ids: Collection[ModifierId],
+    ) -> CatalogAtClose:
+        found = await self._recipes(venue_id, at, provider=provider, external_ids=pos_item_ids)
+        recipes = [recipe for _, recipe in found]
+        rules = [
+            rule
+            for _, rule in await self._rules(
+                venue_id, at, provider=provider, external_ids=modifier_ids
+            )
+        ]
+        wanted = {item.product_id for r in recipes for item in r.items}
+        wanted |= {p for r in rules for p in _rule_products(r)}
+        costs = await self._costs(venue_id, wanted, at)
+        return CatalogAtClose(
+            recipes={r.pos_item_id: r for r in recipes},
+            rules={r.modifier_id: r for r in rules},
+            costs={c.product_id: c for c in costs},
+        )
+
+
+def _rule_products(rule: ModifierRule) -> set[ProductId]:
+    if isinstance(rule.kind, Add):
+        return {rule.kind.product_id}
+    if isinstance(rule.kind, Swap):
+        return {rule.kind.to_product_id}
+    return set()

@@ -1,0 +1,318 @@
+"""`SqlSalesRepository`: receipts, sale lines, depletions, refunds, unmapped tallies, rollups.
+
+Idempotency lives in the schema: each line's source key is unique per venue, inserted with
+ON CONFLICT DO NOTHING ... RETURNING, and only the lines whose insert won get depletions, rollups
+and tallies, in the same transaction. On PostgreSQL a concurrent duplicate waits on the unique
+index until the first transaction ends, then inserts nothing; SQLite has one writer. Upserts
+touch rows in a fixed order (table, then key) so concurrent bookings cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from engine.catalog import MappingId, PosItemId, ProductId
+from engine.depletion import BookedLine, Booking, Movement
+from engine.money import Cost, Money
+from engine.quantity import Quantity
+from engine.refunds import RefundBooking, RefundedLine
+from engine.units import Dimension
+from engine.venue import VenueId
+from storage.dialects import insert_for
+from storage.rollups import Rollup, tally, write_rollup
+from storage.tables import (
+    depletions,
+    mappings,
+    pos_items,
+    products,
+    receipts,
+    refunds,
+    sale_lines,
+    unmapped_lines,
+)
+
+
+class SqlSalesRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def booked_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
+        if not keys:
+            return frozenset()
+        wanted = sorted(set(keys))
+        query = union_all(
+            select(sale_lines.c.source_key).where(
+                sale_lines.c.venue_id == venue_id, sale_lines.c.source_key.in_(wanted)
+            ),
+            select(unmapped_lines.c.source_key).where(
+                unmapped_lines.c.venue_id == venue_id, unmapped_lines.c.source_key.in_(wanted)
+            ),
+        )
+        return frozenset((await self._connection.scalars(query)).all())
+
+    async def add_booking(
+        self, venue_id: VenueId, booking: Booking, booked_at: datetime
+    ) -> frozenset[str]:
+        won: set[str] = set()
+        booked: list[tuple[BookedLine, int, int]] = []
+        new_receipt = False
+        if booking.lines:
+            receipt_id, new_receipt = await self._receipt(venue_id, booking, booked_at)
+            booked = await self._insert_lines(venue_id, booking, receipt_id)
+            won.update(line.source_key for line, _, _ in booked)
+            await self._insert_depletions(venue_id, booking, booked)
+        item_keys = sorted({u.source_key for u in booking.unmapped if u.kind.value == "item"})
+        if item_keys:
+            statement = (
+                insert_for(self._connection, unmapped_lines)
+                .values(
+                    [
+                        {"venue_id": venue_id, "source_key": key, "seen_at": booking.closed_at}
+                        for key in item_keys
+                    ]
+                )
+                .on_conflict_do_nothing(
+                    index_elements=[unmapped_lines.c.venue_id, unmapped_lines.c.source_key]
+                )
+                .returning(unmapped_lines.c.source_key)
+            )
+            won.update((await self._connection.scalars(statement)).all())
+        await tally(
+            self._connection, venue_id, [u for u in booking.unmapped if u.source_key in won]
+        )
+        rollup = Rollup(booking.business_day, receipts=1 if booked and new_receipt else 0)
+        for line, _, pos_item in booked:
+            rollup.add_item(pos_item, line.quantity, line.net_amount.minor, line.cogs.micro, 1)
+            for m in line.movements:
+                rollup.add_usage(m.product_id, m.quantity.milli, m.cogs.micro)
+        await write_rollup(self._connection, venue_id, rollup)
+        return frozenset(won)
+
+    async def _receipt(
+        self, venue_id: VenueId, booking: Booking, booked_at: datetime
+    ) -> tuple[int, bool]:
+        inserted = await self._connection.scalar(
+            insert_for(self._connection, receipts)
+            .values(
+                venue_id=venue_id,
+                provider=booking.provider,
+                external_id=booking.receipt_id,
+                version=str(booking.version),
+                closed_at=booking.closed_at,
+                business_day=booking.business_day,
+                currency=booking.currency,
+                booked_at=booked_at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[receipts.c.venue_id, receipts.c.provider, receipts.c.external_id]
+            )
+            .returning(receipts.c.id)
+        )
+        if inserted is not None:
+            return int(inserted), True
+        existing = await self._connection.scalar(
+            select(receipts.c.id).where(
+                receipts.c.venue_id == venue_id,
+                receipts.c.provider == booking.provider,
+                receipts.c.external_id == booking.receipt_id,
+            )
+        )
+        assert existing is not None
+        return int(existing), False
+
+    async def _insert_lines(
+        self, venue_id: VenueId, booking: Booking, receipt_id: int
+    ) -> list[tuple[BookedLine, int, int]]:
+        """Insert the lines; returns those this call wrote, with their row id and POS item row."""
+        mapping_ids = sorted({line.mapping_id for line in booking.lines})
+        items = {
+            row[0]: row[1]
+            for row in await self._connection.execute(
+                select(mappings.c.id, mappings.c.pos_item_id).where(mappings.c.id.in_(mapping_ids))
+            )
+        }
+        statement = (
+            insert_for(self._connection, sale_lines)
+            .values(
+                [_line_values(venue_id, booking, receipt_id, items, line) for line in booking.lines]
+            )
+            .on_conflict_do_nothing(index_elements=[sale_lines.c.venue_id, sale_lines.c.source_key])
+            .returning(sale_lines.c.source_key, sale_lines.c.id)
+        )
+        ids = {row[0]: row[1] for row in await self._connection.execute(statement)}
+        return [
+            (line, int(ids[line.source_key]), int(items[line.mapping_id]))
+            for line in booking.lines
+            if line.source_key in ids
+        ]
+
+    async def _insert_depletions(
+        self, venue_id: VenueId, booking: Booking, booked: Iterable[tuple[BookedLine, int, int]]
+    ) -> None:
+        rows = [
+            {
+                "venue_id": venue_id,
+                "sale_line_id": line_id,
+                "product_id": m.product_id,
+                "quantity": m.quantity.milli,
+                "cogs": m.cogs.micro,
+                "closed_at": booking.closed_at,
+                "business_day": booking.business_day,
+            }
+            for line, line_id, _ in booked
+            for m in line.movements
+        ]
+        if rows:
+            await self._connection.execute(depletions.insert(), rows)
+
+    async def sale_lines(
+        self, venue_id: VenueId, keys: Collection[str]
+    ) -> Mapping[str, BookedLine]:
+        if not keys:
+            return {}
+        rows = await self._connection.execute(
+            select(
+                sale_lines,
+                receipts.c.currency,
+                pos_items.c.external_id,
+                pos_items.c.name.label("item_name"),
+            )
+            .join(receipts, receipts.c.id == sale_lines.c.receipt_id)
+            .join(pos_items, pos_items.c.id == sale_lines.c.pos_item_id)
+            .where(sale_lines.c.venue_id == venue_id, sale_lines.c.source_key.in_(sorted(keys)))
+        )
+        lines = {row.id: row for row in rows}
+        moved: dict[int, list[Movement]] = {line_id: [] for line_id in lines}
+        if lines:
+            for d in await self._connection.execute(
+                select(depletions, products.c.dimension)
+                .join(products, products.c.id == depletions.c.product_id)
+                .where(depletions.c.sale_line_id.in_(sorted(lines)), depletions.c.quantity > 0)
+                .order_by(depletions.c.id)
+            ):
+                currency = lines[d.sale_line_id].currency
+                moved[d.sale_line_id].append(
+                    Movement(
+                        ProductId(d.product_id),
+                        Quantity(Dimension(d.dimension), int(d.quantity)),
+                        Cost(int(d.cogs), currency),
+                    )
+                )
+        return {
+            row.source_key: BookedLine(
+                source_key=row.source_key,
+                line_id=row.source_key.rsplit(":", 1)[-1],
+                pos_item_id=PosItemId(row.external_id),
+                name=row.item_name,
+                mapping_id=MappingId(row.mapping_id),
+                quantity=int(row.quantity),
+                net_amount=Money(int(row.net_amount), row.currency),
+                cogs=Cost(int(row.cogs), row.currency),
+                modifiers=(),
+                movements=tuple(moved[line_id]),
+            )
+            for line_id, row in lines.items()
+        }
+
+    async def refunded_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
+        if not keys:
+            return frozenset()
+        found = await self._connection.scalars(
+            select(refunds.c.source_key).where(
+                refunds.c.venue_id == venue_id, refunds.c.source_key.in_(sorted(set(keys)))
+            )
+        )
+        return frozenset(found.all())
+
+    async def add_refund(self, venue_id: VenueId, booking: RefundBooking) -> frozenset[str]:
+        if not booking.lines:
+            return frozenset()
+        sales = {
+            row.source_key: (int(row.id), int(row.pos_item_id))
+            for row in await self._connection.execute(
+                select(sale_lines.c.id, sale_lines.c.source_key, sale_lines.c.pos_item_id).where(
+                    sale_lines.c.venue_id == venue_id,
+                    sale_lines.c.source_key.in_(sorted({ln.sale_key for ln in booking.lines})),
+                )
+            )
+        }
+        statement = (
+            insert_for(self._connection, refunds)
+            .values([_refund_values(venue_id, booking, sales, line) for line in booking.lines])
+            .on_conflict_do_nothing(index_elements=[refunds.c.venue_id, refunds.c.source_key])
+            .returning(refunds.c.source_key)
+        )
+        won = frozenset((await self._connection.scalars(statement)).all())
+        rollup = Rollup(booking.business_day)
+        restocks: list[dict[str, object]] = []
+        for line in (ln for ln in booking.lines if ln.source_key in won):
+            sale_line_id, pos_item = sales[line.sale_key]
+            returned_cogs = sum(m.cogs.micro for m in line.returned)
+            rollup.add_item(pos_item, -line.quantity, -line.amount.minor, -returned_cogs, 0)
+            for m in line.returned:
+                rollup.add_usage(m.product_id, -m.quantity.milli, -m.cogs.micro)
+                restocks.append(
+                    {
+                        "venue_id": venue_id,
+                        "sale_line_id": sale_line_id,
+                        "product_id": m.product_id,
+                        "quantity": -m.quantity.milli,
+                        "cogs": -m.cogs.micro,
+                        "closed_at": booking.refunded_at,
+                        "business_day": booking.business_day,
+                    }
+                )
+        if restocks:
+            await self._connection.execute(depletions.insert(), restocks)
+        await write_rollup(self._connection, venue_id, rollup)
+        return won
+
+
+def _line_values(
+    venue_id: VenueId,
+    booking: Booking,
+    receipt_id: int,
+    items: Mapping[int, int],
+    line: BookedLine,
+) -> dict[str, object]:
+    modifiers = [
+        {"id": m.modifier_id, "name": m.name, "quantity": m.quantity, "kind": m.kind}
+        for m in line.modifiers
+    ]
+    return {
+        "venue_id": venue_id,
+        "receipt_id": receipt_id,
+        "source_key": line.source_key,
+        "pos_item_id": items[line.mapping_id],
+        "mapping_id": line.mapping_id,
+        "quantity": line.quantity,
+        "net_amount": line.net_amount.minor,
+        "cogs": line.cogs.micro,
+        "closed_at": booking.closed_at,
+        "business_day": booking.business_day,
+        "modifiers": json.dumps(modifiers) if modifiers else None,
+    }
+
+
+def _refund_values(
+    venue_id: VenueId,
+    booking: RefundBooking,
+    sales: Mapping[str, tuple[int, int]],
+    line: RefundedLine,
+) -> dict[str, object]:
+    return {
+        "venue_id": venue_id,
+        "sale_line_id": sales[line.sale_key][0],
+        "source_key": line.source_key,
+        "quantity": line.quantity,
+        "amount": line.amount.minor,
+        "cogs": sum(m.cogs.micro for m in line.returned),
+        "refunded_at": booking.refunded_at,
+        "business_day": booking.business_day,
+        "restocked": line.restocked,
+    }

@@ -1,0 +1,163 @@
+"""`barback --venue X <words>` in-process: words and flags, exit statuses, refusals on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.terminal_session import grammar_words
+from tests.app.test_cli import ADD_DOWNTOWN, Barback
+
+
+@pytest.fixture
+def downtown(database_url: str, capsys: pytest.CaptureFixture[str]) -> Barback:
+    run = Barback(
+        {
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "USER": "sam",
+            "PUBLIC_URL": "https://bar.example",
+        },
+        capsys,
+    )
+    assert run("db", "upgrade")[0] == 0
+    assert run(*ADD_DOWNTOWN)[0] == 0
+    return run
+
+
+@pytest.mark.parametrize(
+    ("argv", "venue", "words", "json_out", "chart"),
+    [
+        (["--venue", "x", "stock", "tito"], "x", ["stock", "tito"], False, None),
+        (
+            ["--venue=x", "stock", "Tito's Vodka", "--json"],
+            "x",
+            ["stock", '"Tito\'s Vodka"'],
+            True,
+            None,
+        ),
+        (
+            ["sales", "--json", "yesterday", "--chart", "s.png"],
+            None,
+            ["sales", "yesterday"],
+            True,
+            "s.png",
+        ),
+        (["sales", "--chart=s.png"], None, ["sales"], False, "s.png"),
+    ],
+)
+def test_words_and_flags_anywhere_after_them(
+    argv: list[str], venue: str | None, words: list[str], json_out: bool, chart: str | None
+) -> None:
+    args = grammar_words(argv)
+    assert args is not None
+    assert (args.venue, args.words, args.json, args.chart, args.problem) == (
+        venue,
+        words,
+        json_out,
+        chart,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--venue", "x"],
+        ["--help"],
+        ["--venue", "x", "--help"],
+        ["venue", "list"],
+        ["shell"],
+        ["--venue", "x", "import", "f.json"],
+        ["db", "upgrade"],
+        ["serve"],
+    ],
+)
+def test_argparse_keeps_its_own_lines(argv: list[str]) -> None:
+    assert grammar_words(argv) is None
+
+
+def test_a_venue_is_needed(downtown: Barback) -> None:
+    status, out, err = downtown("stock")
+    assert (status, out) == (2, "")
+    assert err.startswith("usage: barback")
+    assert err.endswith("barback: which venue? give --venue <slug> or set BARBACK_VENUE\n")
+
+
+def test_the_venue_may_come_from_the_environment(downtown: Barback) -> None:
+    downtown.env["BARBACK_VENUE"] = "downtown"
+    status, out, _ = downtown("help", "stock")
+    assert status == 0
+    assert out.startswith("stock [<product>]\n")
+
+
+def test_an_unknown_venue_is_refused(downtown: Barback) -> None:
+    status, out, err = downtown("--venue", "nowhere", "stock")
+    assert (status, out) == (2, "")
+    assert err.startswith("barback: there is no venue 'nowhere'")
+
+
+def test_bad_words_are_refused_with_the_closest_form(downtown: Barback) -> None:
+    status, out, err = downtown("--venue", "downtown", "stok", "tito")
+    assert (status, out) == (2, "")
+    assert err == "barback: unknown command 'stok'\n  did you mean: stock [<product>]\n"
+
+
+def test_a_refusal_in_json(downtown: Barback) -> None:
+    status, out, err = downtown("--venue", "downtown", "product", "add", "--json")
+    assert status == 2
+    assert json.loads(out) == {
+        "error": "invalid_input",
+        "message": "missing product name",
+        "hint": 'usage: product add "<name>" <container> <cost> [par <n>] [reorder <n>] '
+        '[category <c>], e.g. product add "Tito\'s Vodka" 750ml $22.50 par 6 reorder 2 '
+        "category vodka",
+    }
+    assert err.startswith("barback: missing product name\n")
+
+
+def test_help_lists_the_grammar(downtown: Barback) -> None:
+    status, out, err = downtown("--venue", "downtown", "help")
+    assert (status, err) == (0, "")
+    assert out.startswith("Reading (anyone in the workspace):\n")
+    assert "  stock [<product>]" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["stock", "--chart", "s.png"], "barback: stock draws no chart: --chart goes with sales\n"),
+        (["sales", "--chart"], "barback: --chart needs a file name, e.g. --chart sales.png\n"),
+    ],
+)
+def test_chart_flag_problems(downtown: Barback, argv: list[str], message: str) -> None:
+    status, out, err = downtown("--venue", "downtown", *argv)
+    assert (status, out, err) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    "words", [["use", "uptown"], ["managers", "add", "U0123ABC"], ["summary", "post"]]
+)
+def test_slack_only_commands_say_so(downtown: Barback, words: list[str]) -> None:
+    status, out, err = downtown("--venue", "downtown", *words)
+    assert (status, out) == (2, "")
+    first = " ".join(words[:2]) if words[0] != "use" else "use"
+    assert err.startswith(f"barback: {first} works in Slack only\n")
+
+
+def test_connect_gives_the_link(downtown: Barback) -> None:
+    status, out, _ = downtown("--venue", "downtown", "connect", "square", "--json")
+    assert status == 0
+    assert json.loads(out) == {
+        "venue": "downtown",
+        "provider": "square",
+        "url": "https://bar.example/connect/square?venue=downtown",
+    }
+
+
+def test_a_channel_name_needs_slack(downtown: Barback) -> None:
+    status, _, err = downtown("--venue", "downtown", "alerts", "#bar-alerts")
+    assert status == 2
+    assert err.startswith("barback: #bar-alerts is a channel name: the terminal cannot look it up")
