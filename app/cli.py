@@ -24,6 +24,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from app.cli_ops import add_ops_commands
 from app.config import ConfigError, Settings
 from app.logs import configure_logging, redact
 from app.terminal_session import add_session_commands, grammar_words
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_db(commands)
     _add_venue(commands)
+    add_ops_commands(commands, _Formatter)
     return parser
 
 

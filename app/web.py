@@ -16,6 +16,7 @@ from app.health import healthz
 from app.keys import database_key, metrics_key, settings_key
 from app.metrics import HttpMetrics
 from app.middlewares import error_middleware, request_id_middleware
+from app.webhooks import install_webhooks
 from storage.database import Database, open_database
 
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app.cleanup_ctx.append(database_context(settings, database))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
+    install_webhooks(app, settings, worker=database is None)
     return app
 
 

@@ -1,0 +1,164 @@
+"""Operations commands: `barback worker`, `barback events [--failed]`, `barback events replay`.
+
+    barback worker [--once]               process stored webhook events until SIGTERM/Ctrl-C
+                                          (`--once`: until nothing is due, then exit)
+    barback events [--failed] [--limit N] the stored events, newest first
+    barback events replay <id>|--failed   make an event (or every failed one) due again
+
+Registered in `app/cli.py` by `add_ops_commands(commands, formatter)`; the words are listed in
+`OPS_COMMANDS` so the grammar does not take them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from app.config import Settings
+from engine.inbox import EventId, StoredEvent
+
+OPS_COMMANDS = frozenset({"worker", "events"})
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+
+def add_ops_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    """Add `worker` and `events` to the `barback` parser's subcommands."""
+    worker = commands.add_parser(
+        "worker",
+        formatter_class=formatter,
+        help="process stored webhook events (beside or instead of serve's own worker)",
+        description="Process stored webhook events until SIGTERM or Ctrl-C. Any number of "
+        "workers (and `barback serve`) can share one database.",
+    )
+    worker.add_argument("--once", action="store_true", help="stop when nothing is due")
+    worker.set_defaults(command=run_worker)
+
+    events = commands.add_parser(
+        "events",
+        formatter_class=formatter,
+        help="list stored webhook events; replay one",
+        description="The stored webhook events, newest first.",
+        epilog="examples:\n  barback events --failed\n  barback events replay 42",
+    )
+    events.add_argument("--failed", action="store_true", help="only events that gave up")
+    events.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
+    events.set_defaults(command=run_events)
+    actions = events.add_subparsers(title="actions", metavar="ACTION")
+    replay = actions.add_parser("replay", help="make an event due again, with fresh retries")
+    target = replay.add_mutually_exclusive_group(required=True)
+    target.add_argument("event_id", nargs="?", type=int, metavar="ID", help="the event's id")
+    target.add_argument("--failed", dest="replay_failed", action="store_true", help="all failed")
+    replay.set_defaults(command=run_replay)
+
+
+def run_events(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.inbox import SqlInbox
+
+    events = _run(
+        settings, lambda db: SqlInbox(db.engine).list(failed_only=args.failed, limit=args.limit)
+    )
+    if not events:
+        print("no failed events" if args.failed else "no events yet", file=sys.stderr)
+        return 0
+    print(events_table(events, datetime.now(UTC)))
+    return 0
+
+
+def run_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.inbox import SqlInbox
+
+    now = datetime.now(UTC)
+    if args.replay_failed:
+        count = _run(settings, lambda db: SqlInbox(db.engine).replay_failed(now))
+        print(f"{count} failed event{'s' if count != 1 else ''} due again", file=sys.stderr)
+        return 0
+    _run(settings, lambda db: SqlInbox(db.engine).replay(EventId(args.event_id), now))
+    print(f"event {args.event_id} is due again", file=sys.stderr)
+    return 0
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from app.keyfile import with_secret_key
+    from app.serve import run
+
+    return run(work(with_secret_key(settings), once=args.once))
+
+
+async def work(settings: Settings, *, once: bool = False) -> int:
+    from app.clock import SystemClock
+    from app.processing import event_processor
+    from app.square import open_square
+    from app.worker import InboxWorker
+    from integrations.processing import EventReader
+    from storage.database import open_database
+    from storage.inbox import SqlInbox
+
+    database = await open_database(settings.database_url)
+    clock = SystemClock()
+    square = await open_square(settings, database, clock.now)
+    try:
+        readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+        processor = event_processor(database, clock.now, None, readers=readers)
+        jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        worker = InboxWorker(SqlInbox(database.engine), processor.process, clock.now, jobs=jobs)
+        if once:
+            count = await worker.drain()
+            print(f"processed {count} event{'s' if count != 1 else ''}", file=sys.stderr)
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for received in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(received, stop.set)
+        worker.start()
+        logger.info("barback worker %s started", worker.owner)
+        await stop.wait()
+        logger.info("barback worker stopping")
+        await worker.stop()
+        return 0
+    finally:
+        if square is not None:
+            await square.close()
+        await database.close()
+
+
+def events_table(events: Sequence[StoredEvent], now: datetime) -> str:
+    rows = [("ID", "PROVIDER", "STATE", "ATTEMPTS", "RECEIVED", "LAST ERROR")]
+    for event in events:
+        received = event.received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        error = (event.last_error or "").replace("\n", " ")
+        rows.append(
+            (
+                str(event.id),
+                event.provider,
+                event.status(now),
+                str(event.attempts),
+                received,
+                error[:80] + ("…" if len(error) > 80 else ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _run(settings: Settings, use: Callable[[Any], Awaitable[T]]) -> T:
+    async def go() -> T:
+        from storage.database import open_database
+
+        database = await open_database(settings.database_url)
+        try:
+            return await use(database)
+        finally:
+            await database.close()
+
+    return asyncio.run(go())

@@ -1,0 +1,91 @@
+"""Square's parts, built when Square is configured: the provider, the worker's reader, the token
+source, the connections repository, and the HTTP session they share (closed by `close`).
+
+Configured means `SQUARE_WEBHOOK_SIGNATURE_KEY` and `SQUARE_WEBHOOK_URL` (the webhook door) and a
+secret key (tokens are stored encrypted). OAuth needs `SQUARE_APPLICATION_ID`/`_SECRET` too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiohttp
+from cryptography.fernet import Fernet
+
+from app.config import PosSettings, Settings
+from app.processing import order_booker
+from integrations.reconcile import SquareReconciler
+from integrations.square.client import PRODUCTION_URL, SquareClient
+from integrations.square.provider import SquareProvider
+from integrations.square.reader import SquareReader
+from integrations.square.tokens import SquareTokens
+from storage.connections import SqlConnections
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SquareParts:
+    settings: PosSettings
+    session: aiohttp.ClientSession
+    client: SquareClient
+    connections: SqlConnections
+    tokens: SquareTokens
+    provider: SquareProvider
+    reader: SquareReader
+
+    @property
+    def client_base_url(self) -> str:
+        return self.settings.base_url or PRODUCTION_URL
+
+    async def merchant_venue(self, merchant_id: str) -> int | None:
+        connection = await self.connections.get("square", merchant_id)
+        return None if connection is None else connection.venue_id
+
+    def reconciler(self, database: Database, now: Callable[[], datetime]) -> SquareReconciler:
+        return SquareReconciler(
+            self.client, self.tokens, self.connections, order_booker(database, now), now
+        )
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+def square_configured(settings: Settings) -> bool:
+    square = settings.pos.get("square")
+    return bool(
+        square is not None
+        and square.webhook_secret is not None
+        and square.webhook_url is not None
+        and settings.secret_key is not None
+    )
+
+
+async def open_square(
+    settings: Settings, database: Database, now: Callable[[], datetime]
+) -> SquareParts | None:
+    """Square's parts, or None (said once in the log) when it is not configured."""
+    square = settings.pos.get("square")
+    if square is None or not square_configured(settings):
+        if square is not None and square.configured:
+            logger.warning("Square is off: it needs SQUARE_WEBHOOK_URL and a secret key too")
+        return None
+    assert square.webhook_secret is not None and square.webhook_url is not None
+    assert settings.secret_key is not None
+    session = aiohttp.ClientSession()
+    client = SquareClient(session, square.base_url or PRODUCTION_URL)
+    connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
+    secret = None if square.client_secret is None else square.client_secret.reveal()
+    tokens = SquareTokens(connections, client, square.client_id, secret, now)
+    provider = SquareProvider(
+        signature_key=square.webhook_secret.reveal(),
+        notification_url=square.webhook_url,
+        client=client,
+        tokens=tokens,
+    )
+    reader = SquareReader(provider, connections)
+    return SquareParts(square, session, client, connections, tokens, provider, reader)

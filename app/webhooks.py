@@ -1,0 +1,167 @@
+"""Wiring the webhook path: routes, the group-commit inbox writer, and the processing worker.
+
+`install_webhooks(app, settings)` (called once by `create_app`) adds the webhook routes and a
+cleanup context that, at startup, builds the worker and the inbox writer (whose commits wake the
+worker) and sets the routes' dependencies; at cleanup it stops the writer (storing what is queued)
+and then the worker. `app[run_worker_key] = False` keeps processing off (tests; several web
+processes where only `barback worker` processes); `app[retry_key]` sets the retry policy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from aiohttp import web
+
+from app.clock import SystemClock
+from app.config import Settings
+from app.keys import database_key, metrics_key
+from app.processing import event_processor
+from app.square import SquareParts, open_square
+from app.webhook_metrics import WebhookMetrics
+from app.worker import InboxWorker
+from engine.errors import NotFound
+from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
+from integrations.processing import EventReader
+from integrations.square.routes import (
+    CALLBACK_PATH,
+    ConnectDoors,
+    connect_doors_key,
+    connect_routes,
+)
+from integrations.web import VenueDoor, WebhookDoors, webhook_doors_key, webhook_routes
+from storage.database import Database, DatabaseUnavailable
+from storage.inbox import SqlInbox
+from storage.inbox_writer import InboxWriter, inbox_writer
+from storage.oauth_states import SqlOAuthStates
+
+run_worker_key = web.AppKey("run_worker", bool)
+worker_key = web.AppKey("inbox_worker", InboxWorker)
+writer_key = web.AppKey("inbox_writer", InboxWriter)
+webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
+square_key = web.AppKey("square", SquareParts)
+retry_key = web.AppKey("retry_policy", RetryPolicy)
+
+VENUE_CACHE_SECONDS = 30.0  # a venue's id and secret, read once per half minute, not per request
+
+
+def install_webhooks(app: web.Application, settings: Settings, *, worker: bool = True) -> None:
+    """`worker`: the default for `app[run_worker_key]` (create_app passes False when the database
+    is injected: its owner may close it before the app's cleanup stops the worker)."""
+    worker_default = worker
+    app.router.add_routes(webhook_routes())
+    app.router.add_routes(connect_routes())
+    metrics = WebhookMetrics(app[metrics_key].registry)
+    app[webhook_metrics_key] = metrics
+
+    async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
+        database = app[database_key]
+        clock = SystemClock()
+        square = await open_square(settings, database, clock.now)
+        worker: InboxWorker | None = None
+        if app.get(run_worker_key, worker_default):
+            readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+            retry = app.get(retry_key, DEFAULT_RETRY)
+            processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
+            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            worker = InboxWorker(
+                SqlInbox(database.engine),
+                processor.process,
+                clock.now,
+                on_lag=metrics.lag,
+                jobs=jobs,
+            )
+            app[worker_key] = worker
+        writer = inbox_writer(database, on_commit=None if worker is None else worker.wake)
+        app[writer_key] = writer
+        app[webhook_doors_key] = WebhookDoors(
+            sink=_Sink(writer),
+            venue_door=VenueDoors(database).get,
+            now=clock.now,
+            counters=metrics,
+            square=None if square is None else square.provider,
+            merchant_venue=None if square is None else square.merchant_venue,
+        )
+        if square is not None:
+            app[square_key] = square
+            connect = connect_doors(settings, database, square, clock.now)
+            if connect is not None:
+                app[connect_doors_key] = connect
+        await writer.start()
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            try:
+                await writer.stop()
+            finally:
+                if worker is not None:
+                    await worker.stop()
+                if square is not None:
+                    await square.close()
+
+    app.cleanup_ctx.append(webhooks_ctx)
+
+
+class _Sink:
+    def __init__(self, writer: InboxWriter) -> None:
+        self._writer = writer
+
+    async def submit(self, event: RawEvent) -> SubmitResult:
+        return await self._writer.submit(event)
+
+
+class VenueDoors:
+    """Venue slug -> id and webhook secret, cached briefly (on SQLite every read takes the write
+    lock, so a query per webhook would queue behind the writer)."""
+
+    def __init__(self, database: Database, *, ttl: float = VENUE_CACHE_SECONDS) -> None:
+        self._database = database
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, VenueDoor]] = {}
+
+    async def get(self, slug: str) -> VenueDoor | None:
+        cached = self._cache.get(slug)
+        if cached is not None and time.monotonic() - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            async with self._database.unit_of_work() as uow:
+                venue = await uow.venues.get(slug)
+                secret = await uow.venues.webhook_secret(slug)
+        except NotFound:
+            return None
+        except Exception as error:
+            raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
+        door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
+        self._cache[slug] = (time.monotonic(), door)
+        return door
+
+
+def connect_doors(
+    settings: Settings, database: Database, square: SquareParts, now: Callable[[], datetime]
+) -> ConnectDoors | None:
+    """The OAuth routes' dependencies; None without SQUARE_APPLICATION_ID/_SECRET."""
+    pos = square.settings
+    if pos.client_id is None or pos.client_secret is None or settings.secret_key is None:
+        return None
+    venues = VenueDoors(database)
+
+    async def venue_id(slug: str) -> int | None:
+        door = await venues.get(slug)
+        return None if door is None else door.venue_id
+
+    return ConnectDoors(
+        client=square.client,
+        base_url=square.client_base_url,
+        client_id=pos.client_id,
+        client_secret=pos.client_secret.reveal(),
+        state_key=settings.secret_key.reveal().encode("ascii"),
+        redirect_uri=settings.public_url.rstrip("/") + CALLBACK_PATH,
+        venue_id=venue_id,
+        states=SqlOAuthStates(database.engine),
+        connections=square.connections,
+        now=now,
+    )

@@ -1,0 +1,142 @@
+"""The inbox worker loop: claim a batch of due events, process each, repeat.
+
+It runs inside `barback serve` (started and stopped by the app's cleanup context) and alone in
+`barback worker`; any number of them share one database safely, because `SqlInbox.claim` leases
+events (SKIP LOCKED on PostgreSQL) and a crashed worker's leases expire.
+
+- Woken at once when the inbox writer commits a new event (`wake`), else it polls every
+  `poll_seconds` (retries fall due, other processes store events).
+- A failing claim (database down) backs off 1, 2, 4, ... up to 30 s; the loop never dies of it.
+- `stop()` lets the event in hand finish (its booking is one short transaction), then returns;
+  events claimed but not reached are released by their lease expiring.
+- Scheduled jobs (`jobs`, e.g. Square reconciliation) run every `jobs_every` seconds, each guarded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+
+from engine.inbox import Inbox, StoredEvent
+
+logger = logging.getLogger(__name__)
+
+Process = Callable[[StoredEvent, str], Awaitable[object]]
+Job = Callable[[], Awaitable[object]]
+
+MAX_BACKOFF_SECONDS = 30.0
+
+
+def worker_name() -> str:
+    """A lease owner unique to this worker: host, process and a random tail."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class InboxWorker:
+    def __init__(
+        self,
+        inbox: Inbox,
+        process: Process,
+        now: Callable[[], datetime],
+        *,
+        owner: str | None = None,
+        batch: int = 20,
+        lease_seconds: float = 120.0,
+        poll_seconds: float = 2.0,
+        on_lag: Callable[[timedelta], None] | None = None,
+        jobs: Sequence[Job] = (),
+        jobs_every: float = 300.0,
+    ) -> None:
+        self.owner = owner or worker_name()
+        self._inbox = inbox
+        self._process = process
+        self._now = now
+        self._batch = batch
+        self._lease_seconds = lease_seconds
+        self._poll_seconds = poll_seconds
+        self._on_lag = on_lag
+        self._jobs = tuple(jobs)
+        self._jobs_every = jobs_every
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._jobs_task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def start(self) -> None:
+        if self._task is not None:
+            raise RuntimeError("the worker is started once")
+        self._task = asyncio.create_task(self.run(), name="inbox-worker")
+        if self._jobs:
+            self._jobs_task = asyncio.create_task(self._run_jobs(), name="worker-jobs")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()
+        if self._jobs_task is not None:
+            self._jobs_task.cancel()
+            await asyncio.gather(self._jobs_task, return_exceptions=True)
+        if self._task is not None:
+            await self._task
+
+    async def run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            self._wakeup.clear()
+            try:
+                handled = await self.run_once()
+                failures = 0
+            except Exception as error:
+                failures += 1
+                delay = min(2.0 ** (failures - 1), MAX_BACKOFF_SECONDS)
+                logger.error("inbox worker: %s; retrying in %.0f s", _short(error), delay)
+                await self._sleep(delay)
+                continue
+            if handled < self._batch:
+                await self._sleep(self._poll_seconds)
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it; how many events were claimed."""
+        events = await self._inbox.claim(self._batch, self.owner, self._lease_seconds, self._now())
+        for event in events:
+            if self._stopping:
+                break  # the rest are released when their lease expires
+            await self._process(event, self.owner)
+        if self._on_lag is not None:
+            self._on_lag(await self._inbox.lag(self._now()))
+        return len(events)
+
+    async def drain(self) -> int:
+        """Process until nothing is due (tests and `barback worker --once`); how many events."""
+        total = 0
+        while handled := await self.run_once():
+            total += handled
+        return total
+
+    async def _sleep(self, seconds: float) -> None:
+        if self._stopping:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+
+    async def _run_jobs(self) -> None:
+        while not self._stopping:
+            for job in self._jobs:
+                try:
+                    await job()
+                except Exception:
+                    logger.exception("worker job failed")
+            await asyncio.sleep(self._jobs_every)
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__

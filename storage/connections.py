@@ -1,0 +1,118 @@
+"""`SqlConnections`: the `pos_connections` table, tokens encrypted with Fernet.
+
+The key is `BARBACK_SECRET_KEY` (passed in as a `Fernet`); a database copied without it holds no
+usable token. Each method is its own short transaction on the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from cryptography.fernet import Fernet
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from engine.connections import PosConnection
+from storage.dialects import insert_for
+from storage.tables import pos_connections as table
+
+
+class SqlConnections:
+    def __init__(self, engine: AsyncEngine, fernet: Fernet) -> None:
+        self._engine = engine
+        self._fernet = fernet
+
+    async def save(self, connection: PosConnection, now: datetime) -> None:
+        values = {
+            "venue_id": connection.venue_id,
+            "location_ids": list(connection.location_ids),
+            "access_token": self._seal(connection.access_token),
+            "refresh_token": self._seal_optional(connection.refresh_token),
+            "expires_at": connection.expires_at,
+            "updated_at": now,
+        }
+        async with self._engine.begin() as db:
+            statement = (
+                insert_for(db, table)
+                .values(
+                    provider=connection.provider,
+                    merchant_id=connection.merchant_id,
+                    cursor=connection.cursor,
+                    created_at=now,
+                    **values,
+                )
+                .on_conflict_do_update(
+                    index_elements=[table.c.provider, table.c.merchant_id], set_=values
+                )
+            )
+            await db.execute(statement)
+
+    async def get(self, provider: str, merchant_id: str) -> PosConnection | None:
+        async with self._engine.connect() as db:
+            row = (
+                await db.execute(
+                    select(table).where(
+                        table.c.provider == provider, table.c.merchant_id == merchant_id
+                    )
+                )
+            ).one_or_none()
+        return None if row is None else self._from_row(row)
+
+    async def all(self, provider: str) -> Sequence[PosConnection]:
+        async with self._engine.connect() as db:
+            rows = await db.execute(
+                select(table).where(table.c.provider == provider).order_by(table.c.id)
+            )
+            return [self._from_row(row) for row in rows]
+
+    async def set_tokens(
+        self,
+        provider: str,
+        merchant_id: str,
+        access_token: str,
+        refresh_token: str | None,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        await self._update(
+            provider,
+            merchant_id,
+            access_token=self._seal(access_token),
+            refresh_token=self._seal_optional(refresh_token),
+            expires_at=expires_at,
+            updated_at=now,
+        )
+
+    async def set_cursor(self, provider: str, merchant_id: str, cursor: str, now: datetime) -> None:
+        await self._update(provider, merchant_id, cursor=cursor, updated_at=now)
+
+    async def _update(self, provider: str, merchant_id: str, **values: Any) -> None:
+        async with self._engine.begin() as db:
+            await db.execute(
+                update(table)
+                .where(table.c.provider == provider, table.c.merchant_id == merchant_id)
+                .values(**values)
+            )
+
+    def _seal(self, token: str) -> str:
+        return self._fernet.encrypt(token.encode("utf-8")).decode("ascii")
+
+    def _seal_optional(self, token: str | None) -> str | None:
+        return None if token is None else self._seal(token)
+
+    def _open(self, sealed: str) -> str:
+        return self._fernet.decrypt(sealed.encode("ascii")).decode("utf-8")
+
+    def _from_row(self, row: Row[Any]) -> PosConnection:
+        return PosConnection(
+            venue_id=row.venue_id,
+            provider=row.provider,
+            merchant_id=row.merchant_id,
+            location_ids=tuple(row.location_ids),
+            access_token=self._open(row.access_token),
+            refresh_token=None if row.refresh_token is None else self._open(row.refresh_token),
+            expires_at=row.expires_at,
+            cursor=row.cursor,
+        )
