@@ -13,6 +13,7 @@ from collections.abc import Callable
 # name -> module: a new benchmark is one line here.
 BENCHMARKS: dict[str, str] = {
     "sales": "bench.sales",
+    "webhooks_inbox": "bench.webhooks_inbox",
 }
 
 
