@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from app.cli_ops import add_ops_commands
 from app.config import ConfigError, Settings
+from app.demo import add_demo_command
 from app.logs import configure_logging, redact
 from app.terminal_session import add_session_commands, grammar_words
 from engine.errors import EngineError
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(commands)
     _add_venue(commands)
     add_ops_commands(commands, _Formatter)
+    add_demo_command(commands, _Formatter)
     return parser
 
 

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 Subparsers = argparse._SubParsersAction  # argparse names this type only privately
 CHART_COMMANDS = ("sales",)
 # The first words argparse owns (administration, `shell`, `import`); any other starts the grammar.
-ARGPARSE_COMMANDS = frozenset({"serve", "db", "venue", "shell", "import", "worker", "events"})
+ARGPARSE_COMMANDS = frozenset(
+    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo"}
+)
 NO_VENUE = "which venue? give --venue <slug> or set BARBACK_VENUE"
 
 

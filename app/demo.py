@@ -1,0 +1,389 @@
+"""`barback demo`: a realistic night of signed generic webhooks against a running service.
+
+    barback demo [--url http://localhost:8080] [--receipts 300] [--venue demo] [--seed N]
+
+Sets up the venue (created in the database if missing: America/New_York, USD, US units), its
+products, servings, mapped items and modifier rules and an opening count, all through the command
+grammar, then POSTs a night of receipts to `{url}/webhooks/generic/{venue}`, signed with the
+venue's secret: cocktails with modifiers, ~5% comps, one unmapped item ("Espresso Martini") and
+one refund. Receipts close between the business day's start and now (evening hours where the day
+has reached them), never in the future.
+
+Decisions:
+- The set-up runs on a clock at the start of the business day, so the mappings and the count are
+  in force before the night's first receipt (mappings are forward-only). A product that already
+  exists (a rerun) is left as it is and not counted again.
+- Event and receipt ids derive from the seed: a rerun with the same `--seed` is all duplicates;
+  without one a random seed is drawn (and printed), so each run books a new night.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import time as clock_time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.config import Settings
+
+DEFAULT_VENUE = "demo"
+CONCURRENCY = 16
+COMP_RATE = 0.05
+UNMAPPED_ITEM = "Espresso Martini"
+
+PRODUCTS: Sequence[tuple[str, str, str]] = (
+    # (name, the rest of `product add`, opening count in containers)
+    ("Tito's Vodka", "750ml $22.50 par 12 reorder 4 category vodka", "16"),
+    ("Milagro Silver", "750ml $24.00 par 8 reorder 3 category tequila", "14"),
+    ("Patron Silver", "750ml $42.00 par 4 reorder 2 category tequila", "6"),
+    ("Cointreau", "750ml $34.00 par 4 reorder 2 category liqueur", "8"),
+    ("Bulleit Bourbon", "750ml $28.00 par 8 reorder 3 category whiskey", "20"),
+    ("Sweet Vermouth", "750ml $15.00 par 3 reorder 1 category vermouth", "5"),
+    ("Lime Juice", "1l $6.00 par 6 reorder 2 category mixer", "10"),
+    ("Simple Syrup", "1l $3.00 par 3 reorder 1 category mixer", "4"),
+    ("House IPA", "1/2bbl $180.00 par 2 reorder 1 category beer", "3"),
+    ("House Red", "750ml $9.00 par 12 reorder 4 category wine", "24"),
+)
+SERVINGS = ("serving shot = 1.5 oz", "serving pint = 16 oz", "serving glass = 5 oz")
+MAPPINGS = (
+    'map "Margarita" = 1.5 oz Milagro + 0.75 oz Cointreau + 1 oz Lime Juice',
+    'map "Old Fashioned" = 2 oz Bulleit + 0.25 oz Simple Syrup',
+    'map "Manhattan" = 2 oz Bulleit + 1 oz Sweet Vermouth',
+    'map "Vodka Gimlet" = 2 oz Tito + 0.75 oz Lime Juice + 0.5 oz Simple Syrup',
+    'map "Tito\'s & Soda" = 1 shot Tito',
+    'map "Tequila Shot" = 1 shot Milagro',
+    'map "IPA Pint" = 1 pint House IPA',
+    'map "House Red Glass" = 1 glass House Red',
+)
+MODIFIERS = (
+    'modifier "Double" = x2',
+    'modifier "Top Shelf" = swap Milagro -> Patron',
+    'modifier "Extra Lime" = + 0.5 oz Lime Juice',
+    'modifier "Salt Rim" = price only',
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    name: str
+    price: int  # cents
+    weight: int
+    modifiers: tuple[tuple[str, int, float], ...] = ()  # (name, price cents, probability)
+
+
+MENU = (
+    MenuItem("Margarita", 1200, 18, (("Top Shelf", 400, 0.2), ("Salt Rim", 0, 0.4))),
+    MenuItem("Old Fashioned", 1300, 12, (("Double", 900, 0.1),)),
+    MenuItem("Manhattan", 1400, 7),
+    MenuItem("Vodka Gimlet", 1100, 8, (("Extra Lime", 0, 0.2),)),
+    MenuItem("Tito's & Soda", 900, 14, (("Double", 600, 0.15),)),
+    MenuItem("Tequila Shot", 800, 8, (("Top Shelf", 400, 0.25),)),
+    MenuItem("IPA Pint", 700, 20),
+    MenuItem("House Red Glass", 1000, 10),
+    MenuItem(UNMAPPED_ITEM, 1400, 4),
+)
+
+
+def add_demo_command(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    """Add `demo` to the `barback` parser's subcommands."""
+    demo = commands.add_parser(
+        "demo",
+        formatter_class=formatter,
+        help="set up a demo venue and send a night of signed webhooks to a running service",
+        description="Set up a demo venue (products, servings, mappings, modifiers, a count) and "
+        "send it a realistic night of signed generic webhooks: cocktails with modifiers, comps, "
+        "a refund and an unmapped item. Run `barback serve` (or `make run`) first.",
+        epilog="examples:\n  barback demo\n  barback demo --url http://127.0.0.1:8099 "
+        "--receipts 40 --seed 7\n  barback --venue demo sales today",
+    )
+    demo.add_argument("--url", help="the running service (default http://localhost:$PORT)")
+    demo.add_argument("--receipts", type=int, default=300, metavar="N", help="receipts (300)")
+    # SUPPRESS: without --venue here, the global one (before `demo`) stands.
+    demo.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="(demo)")
+    demo.add_argument("--seed", type=int, help="make the night (and its ids) reproducible")
+    demo.set_defaults(command=run_demo)
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from engine.errors import InvalidInput
+
+    if args.receipts < 1:
+        raise InvalidInput("--receipts needs at least 1")
+    url = (args.url or f"http://localhost:{settings.port}").rstrip("/")
+    slug = getattr(args, "venue", None) or DEFAULT_VENUE
+    sent = asyncio.run(
+        demo(settings, url=url, slug=slug, receipts=args.receipts, seed=args.seed, user=args.user)
+    )
+    return 0 if sent.refused == 0 and sent.failed == 0 else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    total: int
+    accepted: int
+    duplicate: int
+    refused: int
+    failed: int
+
+
+async def demo(
+    settings: Settings,
+    *,
+    url: str,
+    slug: str,
+    receipts: int,
+    seed: int | None,
+    user: str = "demo",
+    now: datetime | None = None,
+    out: Any = None,
+) -> Sent:
+    """Set the venue up, send the night, print a summary; what the service answered."""
+    out = out or sys.stderr
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+        print(f"seed {seed} (pass --seed {seed} to send this night again)", file=out)
+    now = now or datetime.now(UTC)
+    secret, zone, cutoff = await set_up(settings, slug, user, now, out)
+    events = night(random.Random(seed), seed, receipts, now, zone, cutoff)
+    sent = await send(url, slug, secret, events, out)
+    print(
+        f"sent {sent.total} events: accepted {sent.accepted}, duplicate {sent.duplicate}, "
+        f"refused {sent.refused}" + (f", failed {sent.failed}" if sent.failed else ""),
+        file=out,
+    )
+    print(
+        f"try: barback --venue {slug} sales today\n"
+        f"     barback --venue {slug} unmapped\n"
+        f"     barback --venue {slug} stock\n"
+        f"     barback --venue {slug} why tito\n"
+        f"     barback shell --venue {slug}",
+        file=out,
+    )
+    return sent
+
+
+class _FixedClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def set_up(
+    settings: Settings, slug: str, user: str, now: datetime, out: Any
+) -> tuple[str, ZoneInfo, time]:
+    """The venue (added if missing) with its bar set up; its secret, zone and day cutoff."""
+    from app.clock import SystemClock
+    from bot.commands.session import Actor, SessionContext, run
+    from engine.errors import NotFound
+    from engine.venue_admin import add_venue, venue_secret
+    from storage.database import open_database
+
+    database = await open_database(settings.database_url)
+    try:
+        try:
+            async with database.unit_of_work() as uow:
+                venue = await uow.venues.get(slug)
+        except NotFound:
+            venue = await add_venue(
+                database.unit_of_work,
+                SystemClock(),
+                slug=slug,
+                name="Demo Bar",
+                timezone="America/New_York",
+                currency="USD",
+                units="us",
+                actor="demo",
+            )
+            print(f"added venue {slug} (Demo Bar, America/New_York, USD)", file=out)
+        zone = ZoneInfo(venue.timezone)
+        start = day_start(now, zone, venue.day_cutoff)
+        ctx = SessionContext(
+            venue=venue,
+            actor=Actor.terminal(user),
+            uow=database.unit_of_work,
+            clock=_FixedClock(start.astimezone(UTC)),
+        )
+        added: list[str] = []
+        for name, rest, _ in PRODUCTS:
+            reply = await run(f'product add "{name}" {rest}', ctx)
+            if reply.ok:
+                added.append(name)
+            elif reply.error_code != "conflict":
+                raise RuntimeError(f"`product add {name}` refused: {reply.summary}")
+        setup = [
+            *SERVINGS,
+            *MAPPINGS,
+            *MODIFIERS,
+            *(f'count "{name}" {n}' for name, _, n in PRODUCTS if name in added),
+        ]
+        for words in setup:
+            reply = await run(words, ctx)
+            if not reply.ok:
+                raise RuntimeError(f"`{words}` refused: {reply.summary}")
+        print(
+            f"set up {slug}: {len(PRODUCTS)} products ({len(added)} new), {len(SERVINGS)} "
+            f"servings, {len(MAPPINGS)} mapped items, {len(MODIFIERS)} modifier rules",
+            file=out,
+        )
+        return await venue_secret(database.unit_of_work, slug), zone, venue.day_cutoff
+    finally:
+        await database.close()
+
+
+def day_start(now: datetime, zone: ZoneInfo, cutoff: time) -> datetime:
+    """When the business day in progress at `now` began (local, aware)."""
+    from engine.receipt import business_day
+
+    today: date = business_day(now, zone, cutoff)
+    return datetime.combine(today, cutoff, tzinfo=zone)
+
+
+def window(now: datetime, zone: ZoneInfo, cutoff: time) -> tuple[datetime, datetime]:
+    """The stretch of the business day so far the receipts close in: the evening from 17:00
+    once the day has reached 18:00, else from noon once past 13:00, else from the day's start."""
+    start = day_start(now, zone, cutoff)
+    end = now.astimezone(zone) - timedelta(seconds=5)
+    for hour in (17, 12):
+        candidate = datetime.combine(start.date(), time(hour), tzinfo=zone)
+        if end - candidate >= timedelta(hours=1):
+            return candidate, end
+    return start, max(end, start)
+
+
+def night(
+    rng: random.Random, seed: int, receipts: int, now: datetime, zone: ZoneInfo, cutoff: time
+) -> list[dict[str, Any]]:
+    """The night's events: `receipts` receipt.closed, then one receipt.refunded."""
+    first, last = window(now, zone, cutoff)
+    span = (last - first).total_seconds()
+    # Busier as the night goes on: triangular, peaking three quarters of the way in.
+    offsets = sorted(rng.triangular(0, span, span * 0.75) for _ in range(receipts))
+    weights = [item.weight for item in MENU]
+    events: list[dict[str, Any]] = []
+    unmapped_sent = False
+    for n, offset in enumerate(offsets, start=1):
+        closed_at = first + timedelta(seconds=int(offset))
+        picks = rng.choices(MENU, weights=weights, k=rng.choice((1, 1, 2, 2, 3, 4)))
+        if not unmapped_sent and n == max(1, receipts // 3):
+            picks[0] = MENU[-1]
+        unmapped_sent = unmapped_sent or any(item.name == UNMAPPED_ITEM for item in picks)
+        comp = rng.random() < COMP_RATE
+        lines = []
+        for i, item in enumerate(picks, start=1):
+            quantity = rng.choice((1, 1, 1, 1, 2))
+            modifiers = [(m, price) for m, price, p in item.modifiers if rng.random() < p]
+            unit = item.price + sum(price for _, price in modifiers)
+            line: dict[str, Any] = {
+                "id": f"L{i}",
+                "name": item.name,
+                "quantity": str(quantity),
+                "net_amount": 0 if comp else unit * quantity,
+            }
+            if modifiers:
+                line["modifiers"] = [{"name": m, "quantity": "1"} for m, _ in modifiers]
+            lines.append(line)
+        events.append(
+            {
+                "event_id": f"evt-demo-{seed}-{n}",
+                "type": "receipt.closed",
+                "receipt": {
+                    "id": f"R-demo-{seed}-{n}",
+                    "closed_at": closed_at.isoformat(timespec="seconds"),
+                    "currency": "USD",
+                    "lines": lines,
+                },
+            }
+        )
+    # A guest sends back the first line of a paid receipt from early in the night.
+    paid = [e for e in events[: max(1, len(events) // 2)] if e["receipt"]["lines"][0]["net_amount"]]
+    if paid:
+        original = rng.choice(paid)["receipt"]
+        line = original["lines"][0]
+        refunded_at = min(
+            datetime.fromisoformat(original["closed_at"]) + timedelta(minutes=20), last
+        )
+        unit = line["net_amount"] // int(line["quantity"])
+        events.append(
+            {
+                "event_id": f"evt-demo-{seed}-refund",
+                "type": "receipt.refunded",
+                "receipt": {
+                    "id": f"RF-demo-{seed}-1",
+                    "refund_of": original["id"],
+                    "closed_at": refunded_at.isoformat(timespec="seconds"),
+                    "currency": "USD",
+                    "lines": [{"id": line["id"], "quantity": "1", "net_amount": unit}],
+                },
+            }
+        )
+    return events
+
+
+async def send(
+    url: str, slug: str, secret: str, events: Sequence[dict[str, Any]], out: Any
+) -> Sent:
+    """POST each event signed, `CONCURRENCY` at a time; count the service's answers."""
+    import aiohttp
+
+    from integrations.generic.verify import HEADER, sign
+
+    endpoint = f"{url}/webhooks/generic/{slug}"
+    counts = {"accepted": 0, "duplicate": 0, "refused": 0, "failed": 0}
+    done = 0
+    problems: list[str] = []
+    gate = asyncio.Semaphore(CONCURRENCY)
+    step = max(1, len(events) // 10)
+
+    async def post(session: aiohttp.ClientSession, event: dict[str, Any]) -> None:
+        nonlocal done
+        body = json.dumps(event).encode()
+        headers = {
+            HEADER: sign(secret, body, int(clock_time.time())),
+            "Content-Type": "application/json",
+        }
+        async with gate:
+            try:
+                async with session.post(endpoint, data=body, headers=headers) as response:
+                    text = await response.text()
+                    status = _status(response.status, text)
+                    if status == "refused" and len(problems) < 3:
+                        problems.append(f"{event['event_id']}: HTTP {response.status} {text[:200]}")
+            except (aiohttp.ClientError, TimeoutError) as error:
+                status = "failed"
+                if len(problems) < 3:
+                    problems.append(f"{event['event_id']}: {type(error).__name__}: {error}")
+        counts[status] += 1
+        done += 1
+        if done % step == 0 or done == len(events):
+            print(f"  {done}/{len(events)} sent", file=out)
+
+    print(f"sending {len(events)} events to {endpoint}", file=out)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        await asyncio.gather(*(post(session, event) for event in events))
+    for problem in problems:
+        print(f"  {problem}", file=out)
+    if counts["failed"] == len(events):
+        print(f"is the service running at {url}? (`make run` or `barback serve`)", file=out)
+    return Sent(
+        len(events), counts["accepted"], counts["duplicate"], counts["refused"], counts["failed"]
+    )
+
+
+def _status(http_status: int, text: str) -> str:
+    if http_status >= 300:
+        return "refused"
+    try:
+        answer = json.loads(text).get("status")
+    except (ValueError, AttributeError):
+        return "accepted"
+    return "duplicate" if answer == "duplicate" else "accepted"
