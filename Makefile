@@ -30,7 +30,12 @@ lint: install
 test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
+# wrk drives the webhook benchmark: installed here on Debian when running as root; otherwise
+# bench/webhooks.py says how to install it and that benchmark exits non-zero.
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }; } \
+		|| echo "make bench: wrk is missing and could not be installed (that needs root and apt-get)"
 	$(BIN)/python -m bench
 
 clean:

@@ -21,24 +21,25 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Mapping, Sequence
 
 from app.cli_ops import add_ops_commands
 from app.config import ConfigError, Settings
 from app.demo import add_demo_command
 from app.logs import configure_logging, redact
+from app.subcommands import (
+    Formatter,
+    Run,
+    Subparsers,
+    add_command,
+    format_table,
+    with_database,
+)
 from app.terminal_session import add_session_commands, grammar_words
 from engine.errors import EngineError
 
-if TYPE_CHECKING:
-    from storage.database import Database
-
 PROG = "barback"
 ACTOR = "cli"
-
-T = TypeVar("T")
-Command = Callable[[argparse.Namespace, Settings], int]
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         return 2
     secrets = list(settings.secret_values())
     configure_logging(settings.log_level, settings.log_format, secrets=secrets)
-    command: Command = args.command
+    command: Run = args.command
     args.user = environ.get("USER") or environ.get("LOGNAME") or ACTOR
     args.usage = parser.format_usage()
     try:
@@ -88,14 +89,10 @@ def describe(error: BaseException) -> str:
     return text
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the examples in epilogs as written."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        formatter_class=_Formatter,
+        formatter_class=Formatter,
         description="Beverage inventory for bars: POS webhooks deplete bottles.",
         epilog=(
             "examples:\n"
@@ -119,76 +116,68 @@ def build_parser() -> argparse.ArgumentParser:
         help="the venue for commands that act on one (default: $BARBACK_VENUE)",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    add_session_commands(commands, _Formatter)
-    _add_serve(commands)
-    _add_db(commands)
-    _add_venue(commands)
-    add_ops_commands(commands, _Formatter)
-    add_demo_command(commands, _Formatter)
+    add_session_commands(commands)
+    _add_admin_commands(commands)
+    add_ops_commands(commands)
+    add_demo_command(commands)
     return parser
 
 
-Subparsers = argparse._SubParsersAction  # argparse names this type only privately
+_VENUE_ADD = (
+    "barback venue add downtown --name 'Downtown' --timezone America/New_York --currency USD"
+)
 
 
-def _add_serve(commands: Subparsers[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser(
+def _add_admin_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
+    """`serve`, `db upgrade`, `venue add|list|secret`."""
+    add_command(
+        commands,
         "serve",
-        help="run the web service (webhooks, Slack, /healthz, /metrics)",
+        run_serve,
+        summary="run the web service (webhooks, Slack, /healthz, /metrics)",
         description="Run the web service until SIGTERM or Ctrl-C, then shut down gracefully.",
-        formatter_class=_Formatter,
-        epilog="examples:\n  barback serve\n  PORT=9000 LOG_FORMAT=json barback serve",
+        examples=["barback serve", "PORT=9000 LOG_FORMAT=json barback serve"],
     )
-    serve.set_defaults(command=run_serve)
 
-
-def _add_db(commands: Subparsers[argparse.ArgumentParser]) -> None:
-    db = commands.add_parser(
+    db = add_command(
+        commands,
         "db",
-        help="manage the database schema",
+        None,
+        summary="manage the database schema",
         description="Manage the database schema.",
-        formatter_class=_Formatter,
-        epilog="examples:\n  barback db upgrade",
+        examples=["barback db upgrade"],
     )
-    actions = db.add_subparsers(title="actions", metavar="ACTION", required=True)
-    upgrade = actions.add_parser(
+    db_actions = db.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add_command(
+        db_actions,
         "upgrade",
-        help="create or migrate the tables to the latest version",
+        run_db_upgrade,
+        summary="create or migrate the tables to the latest version",
         description="Create the tables, or migrate them to the latest version. Safe to repeat.",
-        formatter_class=_Formatter,
-        epilog="examples:\n  DATABASE_URL=postgresql://bar@db/barback barback db upgrade",
+        examples=["DATABASE_URL=postgresql://bar@db/barback barback db upgrade"],
     )
-    upgrade.set_defaults(command=run_db_upgrade)
 
-
-def _add_venue(commands: Subparsers[argparse.ArgumentParser]) -> None:
-    venue = commands.add_parser(
+    venue = add_command(
+        commands,
         "venue",
-        help="add and list venues, print a venue's webhook secret",
+        None,
+        summary="add and list venues, print a venue's webhook secret",
         description="Add and list venues; print a venue's webhook secret.",
-        formatter_class=_Formatter,
-        epilog=(
-            "examples:\n"
-            "  barback venue add downtown --name 'Downtown' --timezone America/New_York "
-            "--currency USD\n"
-            "  barback venue list\n"
-            "  barback venue secret downtown"
-        ),
+        examples=[_VENUE_ADD, "barback venue list", "barback venue secret downtown"],
     )
     actions = venue.add_subparsers(title="actions", metavar="ACTION", required=True)
-    add = actions.add_parser(
+    add = add_command(
+        actions,
         "add",
-        help="add a venue",
+        run_venue_add,
+        summary="add a venue",
         description="Add a venue. It gets a fresh secret for the generic webhook.",
-        formatter_class=_Formatter,
-        epilog=(
-            "examples:\n"
-            "  barback venue add downtown --name 'Downtown' --timezone America/New_York "
-            "--currency USD\n"
-            "  barback venue add soho --name 'Soho' --timezone Europe/London --currency GBP\n"
-            "  barback venue add mitte --name 'Mitte' --timezone Europe/Berlin --currency EUR "
-            "--units metric"
-        ),
+        examples=[
+            _VENUE_ADD,
+            "barback venue add soho --name 'Soho' --timezone Europe/London --currency GBP",
+            "barback venue add mitte --name 'Mitte' --timezone Europe/Berlin --currency EUR "
+            "--units metric",
+        ],
     )
     add.add_argument("slug", help="short name: lower-case letters, digits and dashes")
     add.add_argument("--name", required=True, help="the name people know it by")
@@ -203,24 +192,23 @@ def _add_venue(commands: Subparsers[argparse.ArgumentParser]) -> None:
         choices=["us", "metric", "imperial"],
         help="how volumes are written; default: us for USD, imperial for GBP, metric otherwise",
     )
-    add.set_defaults(command=run_venue_add)
-    listing = actions.add_parser(
+    add_command(
+        actions,
         "list",
-        help="list the venues",
+        run_venue_list,
+        summary="list the venues",
         description="List the venues: slug, name, time zone, currency, units.",
-        formatter_class=_Formatter,
-        epilog="examples:\n  barback venue list",
+        examples=["barback venue list"],
     )
-    listing.set_defaults(command=run_venue_list)
-    secret = actions.add_parser(
+    secret = add_command(
+        actions,
         "secret",
-        help="print a venue's webhook secret alone on one line",
+        run_venue_secret,
+        summary="print a venue's webhook secret alone on one line",
         description="Print the venue's generic-webhook secret alone on one line, for scripts.",
-        formatter_class=_Formatter,
-        epilog="examples:\n  SECRET=$(barback venue secret downtown)",
+        examples=["SECRET=$(barback venue secret downtown)"],
     )
     secret.add_argument("slug", help="the venue's slug")
-    secret.set_defaults(command=run_venue_secret)
 
 
 # Heavy modules (aiohttp, SQLAlchemy, Alembic) are imported inside the commands that need
@@ -246,20 +234,18 @@ def run_venue_add(args: argparse.Namespace, settings: Settings) -> int:
     from app.clock import SystemClock
     from engine.venue_admin import add_venue
 
-    venue = asyncio.run(
-        _with_database(
-            settings,
-            lambda database: add_venue(
-                database.unit_of_work,
-                SystemClock(),
-                slug=args.slug,
-                name=args.name,
-                timezone=args.timezone,
-                currency=args.currency,
-                units=args.units,
-                actor=ACTOR,
-            ),
-        )
+    venue = with_database(
+        settings,
+        lambda database: add_venue(
+            database.unit_of_work,
+            SystemClock(),
+            slug=args.slug,
+            name=args.name,
+            timezone=args.timezone,
+            currency=args.currency,
+            units=args.units,
+            actor=ACTOR,
+        ),
     )
     print(
         f"added venue {venue.slug} ({venue.name}, {venue.timezone}, {venue.currency}, "
@@ -272,7 +258,7 @@ def run_venue_add(args: argparse.Namespace, settings: Settings) -> int:
 def run_venue_list(args: argparse.Namespace, settings: Settings) -> int:
     from engine.venue_admin import list_venues
 
-    venues = asyncio.run(_with_database(settings, lambda db: list_venues(db.unit_of_work)))
+    venues = with_database(settings, lambda db: list_venues(db.unit_of_work))
     if not venues:
         print("no venues yet (add one with `barback venue add`)", file=sys.stderr)
         return 0
@@ -286,26 +272,6 @@ def run_venue_list(args: argparse.Namespace, settings: Settings) -> int:
 def run_venue_secret(args: argparse.Namespace, settings: Settings) -> int:
     from engine.venue_admin import venue_secret
 
-    secret = asyncio.run(
-        _with_database(settings, lambda db: venue_secret(db.unit_of_work, args.slug))
-    )
+    secret = with_database(settings, lambda db: venue_secret(db.unit_of_work, args.slug))
     print(secret)
     return 0
-
-
-def format_table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
-
-
-async def _with_database(settings: Settings, use: Callable[[Database], Awaitable[T]]) -> T:
-    from storage.database import open_database
-
-    database = await open_database(settings.database_url)
-    try:
-        return await use(database)
-    finally:
-        await database.close()

@@ -1,11 +1,12 @@
 """Operations commands: `barback worker`, `barback events [--failed]`, `barback events replay`.
 
-    barback worker [--once]               process stored webhook events until SIGTERM/Ctrl-C
+    barback worker [--once]               process stored webhook events, post alerts and daily
+                                          summaries, until SIGTERM/Ctrl-C
                                           (`--once`: until nothing is due, then exit)
     barback events [--failed] [--limit N] the stored events, newest first
     barback events replay <id>|--failed   make an event (or every failed one) due again
 
-Registered in `app/cli.py` by `add_ops_commands(commands, formatter)`; the words are listed in
+Registered in `app/cli.py` by `add_ops_commands(commands)`; the words are listed in
 `OPS_COMMANDS` so the grammar does not take them.
 """
 
@@ -16,11 +17,12 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from app.config import Settings
+from app.subcommands import Subparsers, add_command, format_table, with_database
 from engine.inbox import EventId, StoredEvent
 
 OPS_COMMANDS = frozenset({"worker", "events"})
@@ -29,28 +31,29 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
-def add_ops_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
     """Add `worker` and `events` to the `barback` parser's subcommands."""
-    worker = commands.add_parser(
+    worker = add_command(
+        commands,
         "worker",
-        formatter_class=formatter,
-        help="process stored webhook events (beside or instead of serve's own worker)",
-        description="Process stored webhook events until SIGTERM or Ctrl-C. Any number of "
+        run_worker,
+        summary="process stored webhook events, post alerts and summaries (beside serve)",
+        description="Process stored webhook events and send Slack alerts and daily summaries "
+        "until SIGTERM or Ctrl-C. Any number of "
         "workers (and `barback serve`) can share one database.",
     )
     worker.add_argument("--once", action="store_true", help="stop when nothing is due")
-    worker.set_defaults(command=run_worker)
 
-    events = commands.add_parser(
+    events = add_command(
+        commands,
         "events",
-        formatter_class=formatter,
-        help="list stored webhook events; replay one",
+        run_events,
+        summary="list stored webhook events; replay one",
         description="The stored webhook events, newest first.",
-        epilog="examples:\n  barback events --failed\n  barback events replay 42",
+        examples=["barback events --failed", "barback events replay 42"],
     )
     events.add_argument("--failed", action="store_true", help="only events that gave up")
     events.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
-    events.set_defaults(command=run_events)
     actions = events.add_subparsers(title="actions", metavar="ACTION")
     replay = actions.add_parser("replay", help="make an event due again, with fresh retries")
     target = replay.add_mutually_exclusive_group(required=True)
@@ -62,7 +65,7 @@ def add_ops_commands(commands: Any, formatter: type[argparse.HelpFormatter]) -> 
 def run_events(args: argparse.Namespace, settings: Settings) -> int:
     from storage.inbox import SqlInbox
 
-    events = _run(
+    events = with_database(
         settings, lambda db: SqlInbox(db.engine).list(failed_only=args.failed, limit=args.limit)
     )
     if not events:
@@ -77,10 +80,10 @@ def run_replay(args: argparse.Namespace, settings: Settings) -> int:
 
     now = datetime.now(UTC)
     if args.replay_failed:
-        count = _run(settings, lambda db: SqlInbox(db.engine).replay_failed(now))
+        count = with_database(settings, lambda db: SqlInbox(db.engine).replay_failed(now))
         print(f"{count} failed event{'s' if count != 1 else ''} due again", file=sys.stderr)
         return 0
-    _run(settings, lambda db: SqlInbox(db.engine).replay(EventId(args.event_id), now))
+    with_database(settings, lambda db: SqlInbox(db.engine).replay(EventId(args.event_id), now))
     print(f"event {args.event_id} is due again", file=sys.stderr)
     return 0
 
@@ -94,6 +97,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 async def work(settings: Settings, *, once: bool = False) -> int:
     from app.clock import SystemClock
+    from app.notify import run_notifications
     from app.processing import event_processor
     from app.square import open_square
     from app.worker import InboxWorker
@@ -118,10 +122,13 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
         worker.start()
+        # Alerts and daily summaries go out from here too (serve runs its own unless told not).
+        notifications = asyncio.create_task(run_notifications(settings, database, stop))
         logger.info("barback worker %s started", worker.owner)
         await stop.wait()
         logger.info("barback worker stopping")
         await worker.stop()
+        await notifications
         return 0
     finally:
         if square is not None:
@@ -144,21 +151,4 @@ def events_table(events: Sequence[StoredEvent], now: datetime) -> str:
                 error[:80] + ("…" if len(error) > 80 else ""),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
-
-
-def _run(settings: Settings, use: Callable[[Any], Awaitable[T]]) -> T:
-    async def go() -> T:
-        from storage.database import open_database
-
-        database = await open_database(settings.database_url)
-        try:
-            return await use(database)
-        finally:
-            await database.close()
-
-    return asyncio.run(go())
+    return format_table(rows)

@@ -194,9 +194,11 @@ def _slack(reader: Reader) -> SlackSettings:
     signing_secret = reader.secret("SLACK_SIGNING_SECRET")
     client_id = reader.optional("SLACK_CLIENT_ID", parse_text)
     client_secret = reader.secret("SLACK_CLIENT_SECRET")
-    both_or_neither(reader, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     both_or_neither(reader, "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
-    if client_id is not None and signing_secret is None:
+    # The signing secret goes with either mode: a bot token (one workspace) or a client id (OAuth).
+    if client_id is None:
+        both_or_neither(reader, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    elif signing_secret is None:
         reader.fail("SLACK_SIGNING_SECRET", "set too when SLACK_CLIENT_ID is set", "unset")
     return SlackSettings(
         bot_token=bot_token,

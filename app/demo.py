@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
+from app.subcommands import Subparsers, add_command
 
 DEFAULT_VENUE = "demo"
 CONCURRENCY = 16
@@ -91,24 +92,27 @@ MENU = (
 )
 
 
-def add_demo_command(commands: Any, formatter: type[argparse.HelpFormatter]) -> None:
+def add_demo_command(commands: Subparsers[argparse.ArgumentParser]) -> None:
     """Add `demo` to the `barback` parser's subcommands."""
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
-        formatter_class=formatter,
-        help="set up a demo venue and send a night of signed webhooks to a running service",
+        run_demo,
+        summary="set up a demo venue and send a night of signed webhooks to a running service",
         description="Set up a demo venue (products, servings, mappings, modifiers, a count) and "
         "send it a realistic night of signed generic webhooks: cocktails with modifiers, comps, "
         "a refund and an unmapped item. Run `barback serve` (or `make run`) first.",
-        epilog="examples:\n  barback demo\n  barback demo --url http://127.0.0.1:8099 "
-        "--receipts 40 --seed 7\n  barback --venue demo sales today",
+        examples=[
+            "barback demo",
+            "barback demo --url http://127.0.0.1:8099 --receipts 40 --seed 7",
+            "barback --venue demo sales today",
+        ],
     )
     demo.add_argument("--url", help="the running service (default http://localhost:$PORT)")
     demo.add_argument("--receipts", type=int, default=300, metavar="N", help="receipts (300)")
     # SUPPRESS: without --venue here, the global one (before `demo`) stands.
     demo.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="(demo)")
     demo.add_argument("--seed", type=int, help="make the night (and its ids) reproducible")
-    demo.set_defaults(command=run_demo)
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.config import Settings
-from app.terminal_session import Subparsers, open_session, venue_of
+from app.subcommands import Subparsers, add_command
+from app.terminal_session import open_session, venue_of
 from engine.errors import EngineError
 from integrations.generic.batch import Labelled, read_events
 from integrations.generic.normalize import ReceiptClosed
@@ -31,28 +32,25 @@ BOOKED, DUPLICATE, REFUSED = "booked", "duplicate", "refused"
 NO_SALE = "refunds a sale never recorded (an unmapped item, or a receipt not imported yet)"
 
 
-def add_import_command(
-    commands: Subparsers[argparse.ArgumentParser], formatter: type[argparse.HelpFormatter]
-) -> None:
-    parser = commands.add_parser(
+def add_import_command(commands: Subparsers[argparse.ArgumentParser]) -> None:
+    parser = add_command(
+        commands,
         "import",
-        help="book receipts in barback's generic format (a file, or - for stdin)",
+        run_import,
+        summary="book receipts in barback's generic format (a file, or - for stdin)",
         description=(
             "Book receipts and refunds in barback's generic format: one event object, a JSON\n"
             "array of them, or JSON lines. Every event is read first: one unreadable event\n"
             "books nothing. Re-running an import is safe: what was booked counts as duplicate."
         ),
-        formatter_class=formatter,
-        epilog=(
-            "examples:\n"
-            "  barback --venue downtown import receipts.jsonl\n"
-            "  cat receipts.json | barback --venue downtown import - --json"
-        ),
+        examples=[
+            "barback --venue downtown import receipts.jsonl",
+            "cat receipts.json | barback --venue downtown import - --json",
+        ],
     )
     parser.add_argument("file", help="the events file, or - to read standard input")
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="the venue")
-    parser.set_defaults(command=run_import)
 
 
 @dataclass

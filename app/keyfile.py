@@ -27,6 +27,17 @@ def with_secret_key(settings: Settings) -> Settings:
     return dataclasses.replace(settings, secret_key=load_or_create_key(settings.data_dir))
 
 
+def existing_key(settings: Settings) -> Secret | None:
+    """The configured key, else the data directory's if `serve` made one; never creates one
+    (a terminal command must not leave a key beside a database it only reads)."""
+    if settings.secret_key is not None:
+        return settings.secret_key
+    try:
+        return Secret((settings.data_dir / KEY_FILE).read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        return None
+
+
 def load_or_create_key(data_dir: Path) -> Secret:
     path = data_dir / KEY_FILE
     try:

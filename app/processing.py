@@ -3,6 +3,10 @@
 `book` is the one transaction of webhooks.md promise 3: the receipts and refunds of an event are
 booked with `ingest_receipt_in`/`ingest_refund_in` and the event is marked done with
 `mark_done_in`, all on one unit of work, so a crash leaves either both or neither.
+
+A refund whose sale has not been recorded yet (`RefundResult.unrecorded`: delivered before the
+sale) commits what it could book but does not mark the event done: `book` answers `Waiting`, and
+the processor leaves the event pending for a retry (`integrations.processing`).
 """
 
 from __future__ import annotations
@@ -13,9 +17,16 @@ from datetime import datetime
 from app.webhook_metrics import WebhookMetrics
 from engine.inbox import DEFAULT_RETRY, RetryPolicy, StoredEvent
 from engine.receipt import Receipt
-from engine.usecases.ingest import ingest_receipt_in, ingest_refund_in
+from engine.usecases.ingest import IngestResult, RefundResult, ingest_receipt_in, ingest_refund_in
 from engine.venue import VenueId
-from integrations.processing import BookFn, EventProcessor, EventReader, GenericReader, Read
+from integrations.processing import (
+    BookFn,
+    EventProcessor,
+    EventReader,
+    GenericReader,
+    Read,
+    Waiting,
+)
 from integrations.provider import Booked
 from integrations.reconcile import BookOrder
 from storage.database import Database
@@ -25,33 +36,57 @@ from storage.unit_of_work import SqlUnitOfWork
 
 async def _book_in(
     uow: SqlUnitOfWork, venue_id: int, documents: Sequence[Booked], now: datetime
-) -> None:
+) -> Waiting | None:
+    """Book the documents; `Waiting` when a refund's sale has not been recorded yet."""
     venue = await uow.venues.by_id(VenueId(venue_id))
+    results: list[IngestResult | RefundResult] = []
     for document in documents:
         if isinstance(document, Receipt):
-            await ingest_receipt_in(uow, venue, document, now=now)
+            results.append(await ingest_receipt_in(uow, venue, document, now=now))
         else:
-            await ingest_refund_in(uow, venue, document, now=now)
+            results.append(await ingest_refund_in(uow, venue, document, now=now))
+    return waiting(results)
+
+
+def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:
+    """Why these bookings are incomplete (refund lines whose sale is unknown), or None."""
+    pending = [
+        (result.refund_id, key)
+        for result in results
+        if isinstance(result, RefundResult)
+        for key in result.unrecorded
+    ]
+    if not pending:
+        return None
+    refunds = ", ".join(dict.fromkeys(refund_id for refund_id, _ in pending))
+    return Waiting(
+        f"sale not recorded yet: refund {refunds} returns {len(pending)} line(s) of a sale "
+        "barback has not booked"
+    )
 
 
 def booker(database: Database) -> BookFn:
-    async def book(event: StoredEvent, read: Read, owner: str, now: datetime) -> bool:
+    async def book(event: StoredEvent, read: Read, owner: str, now: datetime) -> bool | Waiting:
         async with database.unit_of_work() as uow:
-            await _book_in(uow, read.venue_id, read.documents, now)
-            done = await mark_done_in(uow.connection, event.id, owner, now)
+            incomplete = await _book_in(uow, read.venue_id, read.documents, now)
+            # Incomplete: commit the lines that could book, leave the event pending (a retry
+            # skips them by their keys and books the rest once the sale is in).
+            done = incomplete is None and await mark_done_in(uow.connection, event.id, owner, now)
             await uow.commit()
-        return done
+        return done if incomplete is None else incomplete
 
     return book
 
 
 def order_booker(database: Database, now: Callable[[], datetime]) -> BookOrder:
-    """Reconciliation's booking: one polled order, one transaction, no inbox event."""
+    """Reconciliation's booking: one polled order, one transaction, no inbox event. `Waiting`
+    when a return in it refunds a sale not booked yet."""
 
-    async def book(venue_id: int, documents: Sequence[Booked]) -> None:
+    async def book(venue_id: int, documents: Sequence[Booked]) -> Waiting | None:
         async with database.unit_of_work() as uow:
-            await _book_in(uow, venue_id, documents, now())
+            incomplete = await _book_in(uow, venue_id, documents, now())
             await uow.commit()
+        return incomplete
 
     return book
 

@@ -24,6 +24,7 @@ from integrations.square.reader import SquareReader
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database
+from storage.job_runs import SqlJobRuns
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,14 @@ class SquareParts:
         return None if connection is None else connection.venue_id
 
     def reconciler(self, database: Database, now: Callable[[], datetime]) -> SquareReconciler:
+        """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""
         return SquareReconciler(
-            self.client, self.tokens, self.connections, order_booker(database, now), now
+            self.client,
+            self.tokens,
+            self.connections,
+            order_booker(database, now),
+            now,
+            runs=SqlJobRuns(database.engine),
         )
 
     async def close(self) -> None:

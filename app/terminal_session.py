@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.config import Settings
+from app.config import Secret, Settings
+from app.subcommands import Subparsers, add_command
 from bot import terminal
 from bot.commands.replies import Reply
 from engine.errors import InvalidInput
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from bot.commands.session import SessionContext
     from storage.database import Database
 
-Subparsers = argparse._SubParsersAction  # argparse names this type only privately
 CHART_COMMANDS = ("sales",)
 # The first words argparse owns (administration, `shell`, `import`); any other starts the grammar.
 ARGPARSE_COMMANDS = frozenset(
@@ -31,22 +31,20 @@ ARGPARSE_COMMANDS = frozenset(
 NO_VENUE = "which venue? give --venue <slug> or set BARBACK_VENUE"
 
 
-def add_session_commands(
-    commands: Subparsers[argparse.ArgumentParser], formatter: type[argparse.HelpFormatter]
-) -> None:
-    shell = commands.add_parser(
+def add_session_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
+    shell = add_command(
+        commands,
         "shell",
-        help="type commands at a prompt (history, Tab completion)",
+        run_shell,
+        summary="type commands at a prompt (history, Tab completion)",
         description="The command grammar at an interactive prompt. exit, quit or Ctrl-D leave.",
-        formatter_class=formatter,
-        epilog="examples:\n  barback shell --venue downtown\n  barback shell < commands.txt",
+        examples=["barback shell --venue downtown", "barback shell < commands.txt"],
     )
     # SUPPRESS: without --venue here, the global one (before `shell`) stands.
     shell.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="the venue")
-    shell.set_defaults(command=run_shell)
     from app.importing import add_import_command
 
-    add_import_command(commands, formatter)
+    add_import_command(commands)
 
 
 def grammar_words(argv: list[str]) -> argparse.Namespace | None:
@@ -106,6 +104,7 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
     """The database, and a session on the venue (raises `NotFound` for an unknown venue); the
     caller closes the database."""
     from app.clock import SystemClock
+    from app.keyfile import existing_key
     from bot.commands.session import Actor, SessionContext
     from storage.database import open_database
 
@@ -122,6 +121,8 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
         uow=database.unit_of_work,
         clock=SystemClock(),
         public_url=settings.public_url,
+        # The same key `serve` signs with, so the link the terminal prints is accepted.
+        connect_key=_reveal(existing_key(settings)),
     )
     return database, context
 
@@ -188,3 +189,7 @@ def run_shell(args: argparse.Namespace, settings: Settings) -> int:
             if save_history is not None:
                 save_history()
             runner.run(database.close())
+
+
+def _reveal(key: Secret | None) -> str | None:
+    return None if key is None else key.reveal()

@@ -16,6 +16,8 @@ from app.health import healthz
 from app.keys import database_key, metrics_key, settings_key
 from app.metrics import HttpMetrics
 from app.middlewares import error_middleware, request_id_middleware
+from app.notify import install_notifications, run_notifications_key
+from app.slack import install_slack
 from app.webhooks import install_webhooks
 from storage.database import Database, open_database
 
@@ -34,6 +36,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
     install_webhooks(app, settings, worker=database is None)
+    install_slack(app, settings)
+    install_notifications(app, settings)
+    # An injected database belongs to its owner (tests), who turns the loops on when wanted.
+    app[run_notifications_key] = database is None
     return app
 
 

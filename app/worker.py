@@ -9,7 +9,10 @@ events (SKIP LOCKED on PostgreSQL) and a crashed worker's leases expire.
 - A failing claim (database down) backs off 1, 2, 4, ... up to 30 s; the loop never dies of it.
 - `stop()` lets the event in hand finish (its booking is one short transaction), then returns;
   events claimed but not reached are released by their lease expiring.
-- Scheduled jobs (`jobs`, e.g. Square reconciliation) run every `jobs_every` seconds, each guarded.
+- Scheduled jobs (`jobs`, e.g. Square reconciliation) run at start and then on each multiple of
+  `jobs_every` seconds of the clock (UTC, from the epoch), each guarded. Every process ticks at
+  the same instants, so a job that claims its slot (`storage.job_runs`) runs once per interval
+  across processes, not once per process.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ Process = Callable[[StoredEvent, str], Awaitable[object]]
 Job = Callable[[], Awaitable[object]]
 
 MAX_BACKOFF_SECONDS = 30.0
+TICK_MARGIN_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
 
 
 def worker_name() -> str:
@@ -134,7 +138,13 @@ class InboxWorker:
                     await job()
                 except Exception:
                     logger.exception("worker job failed")
-            await asyncio.sleep(self._jobs_every)
+            await asyncio.sleep(self.until_next_tick())
+
+    def until_next_tick(self) -> float:
+        """Seconds until the next multiple of `jobs_every` on the clock, plus a small margin."""
+        every = self._jobs_every
+        margin = min(TICK_MARGIN_SECONDS, every / 10)
+        return every - self._now().timestamp() % every + margin
 
 
 def _short(error: BaseException) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 BENCHMARKS: dict[str, str] = {
     "sales": "bench.sales",
     "webhooks_inbox": "bench.webhooks_inbox",
+    "webhooks": "bench.webhooks",
 }
 
 

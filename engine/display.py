@@ -48,6 +48,12 @@ def containers(on_hand: Quantity, container_size: Quantity) -> Fraction:
     return on_hand.ratio(container_size)
 
 
+def format_milli_containers(milli: int) -> str:
+    """Whole or part containers as a manager types them (par, reorder, a delivery): 6000 -> `6`,
+    2500 -> `2.5`, 1234 -> `1.234`."""
+    return _trimmed(Fraction(milli, 1000), 3)
+
+
 def format_containers(on_hand: Quantity, container_size: Quantity) -> str:
     """On-hand in containers with three decimals: `2.941`."""
     return f"{to_decimal(containers(on_hand, container_size), 3):f}"

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from engine.alerts import AlertRepository  # alerts (issue 5): outbox rows in the same transaction
 from engine.catalog import (
     ModifierId,
     ModifierRule,
@@ -339,6 +340,11 @@ class UnitOfWork(Protocol):
 
     @property
     def queries(self) -> Queries: ...
+
+    @property
+    def alerts(self) -> AlertRepository:
+        """Alert arming states and outbox rows (engine.alerts), in this transaction."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,6 +7,14 @@
    composition root wires `ingest_receipt_in`/`ingest_refund_in` + `mark_done_in`);
 3. anything else ends in the inbox: `mark_skipped` with the reason, or `mark_failed`.
 
+Waiting (webhooks.md promises 3 and 4: deliveries are unordered, nothing acknowledged is lost):
+a refund may arrive before the sale it refunds. `book` then commits what it could book, leaves the
+event pending and answers `Waiting("sale not recorded yet: ...")`; the event is retried with the
+inbox's backoff (`mark_failed`, not final), and once the sale is booked a retry books the rest
+(refund lines are idempotent per line key, so the lines booked by an earlier attempt are
+skipped). After the retry budget it is `failed`, visible in `barback events --failed` and
+replayable.
+
 Failures, decided here (webhooks.md promise 4):
 - `UpstreamUnavailable`, `NotConnected`, `NotFound` (say a product with no cost yet), and
   unexpected errors (a bug): retried with the inbox's backoff, `failed` after the last attempt;
@@ -46,9 +54,18 @@ class EventReader(Protocol):
         ...
 
 
-BookFn = Callable[[StoredEvent, Read, str, datetime], Awaitable[bool]]
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """`book` booked what it could and left the event pending: part of it waits for something
+    not recorded yet (a refund whose sale has not arrived)."""
+
+    reason: str
+
+
+BookFn = Callable[[StoredEvent, Read, str, datetime], Awaitable[bool | Waiting]]
 """`book(event, read, owner, now)`: book `read` and mark the event done in one transaction;
-False when the lease was lost meanwhile (the booking is idempotent, so it stays)."""
+False when the lease was lost meanwhile (the booking is idempotent, so it stays); `Waiting` when
+the event must be retried later (booked lines stay; the retry skips them)."""
 
 
 class Outcome(StrEnum):
@@ -112,6 +129,8 @@ class EventProcessor:
         except Exception as error:
             logger.exception("event processing broke", extra=context)
             return await self._fail(event, owner, _describe(error), context, final=False)
+        if isinstance(done, Waiting):
+            return await self._fail(event, owner, done.reason, context, final=False)
         logger.info("event booked", extra=context)
         return Outcome.DONE if done else Outcome.LOST
 

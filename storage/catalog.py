@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.catalog import (
@@ -66,6 +66,14 @@ def concurrent_change(what: str) -> Conflict:
 class SqlCatalogRepository(CatalogReads):
     def __init__(self, connection: AsyncConnection, currency: dict[int, str]) -> None:
         super().__init__(connection, currency)
+
+    async def _close(self, table: Table, row_id: int, at: datetime, what: str) -> None:
+        """End the version `row_id` at `at`; if another writer ended it first, that is a conflict
+        (the caller read it as current), not something to write over."""
+        current = table.c.id == row_id, table.c.valid_to.is_(None)
+        closed = await self._connection.execute(update(table).where(*current).values(valid_to=at))
+        if closed.rowcount != 1:
+            raise concurrent_change(what)
 
     async def products(self, venue_id: VenueId) -> Sequence[Product]:
         currency = await self._currency(venue_id)
@@ -170,13 +178,8 @@ class SqlCatalogRepository(CatalogReads):
             )
         )
         if current is not None:
-            closed = await self._connection.execute(
-                update(serving_sizes)
-                .where(serving_sizes.c.id == current, serving_sizes.c.valid_to.is_(None))
-                .values(valid_to=serving.valid_from)
-            )
-            if closed.rowcount != 1:
-                raise concurrent_change(f"serving {serving.name!r}")
+            what = f"serving {serving.name!r}"
+            await self._close(serving_sizes, current, serving.valid_from, what)
         await self._connection.execute(
             insert(serving_sizes).values(
                 venue_id=venue_id,
@@ -234,13 +237,7 @@ class SqlCatalogRepository(CatalogReads):
     ) -> Recipe | None:
         current = await self.recipe(venue_id, pos_item, at)
         if current is not None:
-            closed = await self._connection.execute(
-                update(mappings)
-                .where(mappings.c.id == current.id, mappings.c.valid_to.is_(None))
-                .values(valid_to=at)
-            )
-            if closed.rowcount != 1:
-                raise concurrent_change(f"the mapping of {pos_item.name!r}")
+            await self._close(mappings, current.id, at, f"the mapping of {pos_item.name!r}")
         if items is None:
             return None
         mapping_id = await self._connection.scalar(
@@ -276,13 +273,7 @@ class SqlCatalogRepository(CatalogReads):
     ) -> ModifierRule:
         current = await self.rule(venue_id, modifier, at)
         if current is not None:
-            closed = await self._connection.execute(
-                update(modifier_rules)
-                .where(modifier_rules.c.id == current.id, modifier_rules.c.valid_to.is_(None))
-                .values(valid_to=at)
-            )
-            if closed.rowcount != 1:
-                raise concurrent_change(f"the rule of {modifier.name!r}")
+            await self._close(modifier_rules, current.id, at, f"the rule of {modifier.name!r}")
         await self._connection.execute(
             insert(modifier_rules).values(
                 venue_id=venue_id,

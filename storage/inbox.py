@@ -26,6 +26,7 @@ from engine.inbox import (
     StoredEvent,
     error_text,
 )
+from storage.leases import claim_statement
 from storage.tables import webhook_events as events
 
 PENDING = EventState.PENDING.value
@@ -44,24 +45,13 @@ class SqlInbox:
         if limit <= 0:
             return []
         lease_until = now + timedelta(seconds=lease_seconds)
-        # PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent claimers (other processes) pass over
-        # each other's rows instead of queueing on them, and a row that a claimer committed first
-        # is re-checked against the WHERE and dropped. In a CTE, PostgreSQL runs the locking
-        # SELECT once; as an IN (subquery) a plan may rescan it and lock more than `limit` rows.
-        # SQLite renders no locking clause; its BEGIN IMMEDIATE admits one writer at a time.
-        due = (
-            select(events.c.id)
-            .where(events.c.state == PENDING, events.c.next_attempt_at <= now)
-            .order_by(events.c.next_attempt_at, events.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("due")
-        )
-        statement = (
-            update(events)
-            .where(events.c.id.in_(select(due.c.id)))
-            .values(lease_owner=owner, lease_until=lease_until, next_attempt_at=lease_until)
-            .returning(*events.c)
+        statement = claim_statement(  # SKIP LOCKED with leases, shared with the outbox
+            events,
+            (events.c.state == PENDING) & (events.c.next_attempt_at <= now),
+            (events.c.next_attempt_at, events.c.id),
+            limit,
+            owner,
+            lease_until,
         )
         async with self._engine.begin() as connection:
             rows = (await connection.execute(statement)).all()

@@ -423,6 +423,7 @@ outbox = Table(
     Column("last_error", Text),
     instant("sent_at", nullable=True),
     Column("slack_ts", String(32)),
+    Column("lease_owner", String(100)),  # revision 0004: who holds the lease (as the inbox)
     UniqueConstraint("kind", "dedupe_key"),
     Index(None, "state", "next_attempt_at"),
 )
@@ -435,6 +436,27 @@ job_runs = Table(
     Column("day", Date, primary_key=True),
     instant("started_at"),
     instant("finished_at", nullable=True),
+    # Revision 0004: the lease and the steps taken, so a crashed run resumes without repeating a
+    # post (engine/summary.py). `lease_until` doubles as the retry time of a released run.
+    Column("phase", String(16), nullable=False, server_default="claimed"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("lease_owner", String(100)),
+    instant("lease_until", nullable=True),
+    Column("slack_ts", String(32)),
+    Column("note", Text),
+)
+
+# Low-stock arming per product (revision 0004): `low_since` NULL = armed; set when an alert fires,
+# cleared when the product is seen above its reorder point again. `alert_id` is the outbox row
+# that reported it, whose Slack thread takes the follow-ups.
+stock_alerts = Table(
+    "stock_alerts",
+    metadata,
+    venue_id(primary_key=True),
+    Column("product_id", IdType, ForeignKey("products.id"), primary_key=True),
+    instant("low_since", nullable=True),
+    Column("crossings", Integer, nullable=False, server_default="0"),
+    Column("alert_id", IdType, ForeignKey("outbox.id")),
 )
 
 audit_log = Table(
@@ -555,4 +577,14 @@ slack_bots = Table(
     Column("is_enterprise_install", Boolean, nullable=False),
     Column("installed_at", DateTime, nullable=False),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+# slack-bolt's OAuth state store (slack_sdk.oauth.state_store.sqlalchemy): one row per install
+# attempt, consumed by the callback. Its columns copy `build_oauth_states_table` exactly.
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
 )

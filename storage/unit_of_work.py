@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.alerts import SqlAlertRepository
 from storage.audit import SqlAuditLog
 from storage.catalog import SqlCatalogRepository
 from storage.ledger import SqlLedgerRepository
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     sales: SqlSalesRepository
     settings: SqlSettingsRepository
     queries: SqlQueries
+    alerts: SqlAlertRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.sales = SqlSalesRepository(connection)
         self.settings = SqlSettingsRepository(connection)
         self.queries = SqlQueries(connection, currencies)
+        self.alerts = SqlAlertRepository(connection)
         return self
 
     async def __aexit__(

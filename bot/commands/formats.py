@@ -12,7 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from engine.display import base_number, format_containers, format_quantity
+from engine.display import (
+    base_number,
+    format_containers,
+    format_milli_containers,
+    format_quantity,
+)
 from engine.exact import to_decimal
 from engine.money import Cost, Money, format_percent, percent_number
 from engine.quantity import Quantity
@@ -41,7 +46,7 @@ def containers(milli: int) -> Number:
 
 
 def containers_text(milli: int) -> str:
-    return str(containers(milli))
+    return format_milli_containers(milli)
 
 
 def units_sold(milli: int) -> Number:

@@ -18,6 +18,7 @@ from bot.commands import commands as c
 from bot.commands.tokens import (
     CONTAINER_WORDS,
     CURRENCY_SYMBOLS,
+    RELATIVE_PERIODS,
     Cursor,
     Kind,
     Token,
@@ -140,16 +141,9 @@ def _stock(cur: Cursor) -> c.Command:
     return c.Stock(_rest_name(cur, "product"))
 
 
-_RELATIVE_PERIODS = ("today", "yesterday", "week", "month")
-
-
 def _period(token: Token, *, relative: bool) -> c.Period:
-    if (
-        relative
-        and not looks_like_dates(token.text)
-        and token.text.lower() not in _RELATIVE_PERIODS
-    ):
-        _choice(token.text, _RELATIVE_PERIODS, "period", listed=False)
+    if relative and not looks_like_dates(token.text) and token.text.lower() not in RELATIVE_PERIODS:
+        _choice(token.text, tuple(RELATIVE_PERIODS), "period", listed=False)
     return parse_period(token.text, relative=relative)
 
 

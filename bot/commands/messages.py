@@ -128,8 +128,10 @@ ACTIONS: dict[str, str] = {
 reads as `product.set`); an action not listed is shown as it is."""
 CONNECT = "connect {provider}: open {url} and approve barback in {provider}"
 CONNECT_NO_URL = "connect needs the service's public address"
-CONNECT_NO_URL_HINT = (
-    "set PUBLIC_URL, or run barback serve and open /connect/{provider}?venue={venue}"
+CONNECT_NO_URL_HINT = "set PUBLIC_URL to the address the POS reaches barback at"
+CONNECT_NO_KEY = "connect needs the service's secret key to sign the link"
+CONNECT_NO_KEY_HINT = (
+    "set BARBACK_SECRET_KEY, or start barback serve once: it keeps a key in the data directory"
 )
 CHANNEL_NEEDS_ID = "{name} is a channel name: the terminal cannot look it up in Slack"
 CHANNEL_NEEDS_ID_HINT = "give the channel id instead, e.g. alerts C0123ABC (Slack: channel details)"

@@ -58,7 +58,9 @@ class SessionContext:
 
     `front_end_handlers` lets a front-end answer the commands only it can (Slack: `use`,
     `managers`, `summary post`): a handler there wins over the built-in one.
-    `public_url` is where `connect <pos>` sends the manager (the service's address).
+    `public_url` is where `connect <pos>` sends the manager (the service's address), and
+    `connect_key` (the service's secret key) signs that link, so only a manager who asked
+    barback for it can bind a POS account to the venue.
     """
 
     venue: Venue
@@ -66,6 +68,7 @@ class SessionContext:
     uow: UnitOfWorkFactory
     clock: Clock
     public_url: str | None = None
+    connect_key: str | None = None
     front_end_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
 
     @property

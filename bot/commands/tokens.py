@@ -333,7 +333,7 @@ def read_percent(cur: Cursor, what: str) -> Decimal:
 # --- dates and times ----------------------------------------------------------------------------
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_RELATIVE = {
+RELATIVE_PERIODS = {
     "today": PeriodKind.TODAY,
     "yesterday": PeriodKind.YESTERDAY,
     "week": PeriodKind.WEEK,
@@ -359,8 +359,8 @@ def looks_like_dates(text: str) -> bool:
 def parse_period(text: str, *, relative: bool) -> Period:
     """`2026-11-21` or `2026-11-01..2026-11-21`; with `relative` also today/yesterday/week/month."""
     key = text.lower()
-    if relative and key in _RELATIVE:
-        return Period(_RELATIVE[key])
+    if relative and key in RELATIVE_PERIODS:
+        return Period(RELATIVE_PERIODS[key])
     if ".." in text:
         first, _, last = text.partition("..")
         if not first or not last:

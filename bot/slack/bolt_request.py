@@ -14,6 +14,7 @@ listeners (`to_copyable`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -77,12 +78,20 @@ async def to_aiohttp_response(bolt_response: BoltResponse) -> web.Response:
     return await _bolt_to_aiohttp_response(bolt_response)
 
 
-def mount(app: web.Application, bolt_app: AsyncApp, path: str = SLACK_EVENTS_PATH) -> None:
+def mount(
+    app: web.Application,
+    bolt_app: AsyncApp | Callable[[], AsyncApp],
+    path: str = SLACK_EVENTS_PATH,
+) -> None:
     """Serve `bolt_app` at `POST path` of `app`: the one Request URL entered for Slash Commands,
-    Interactivity and Event Subscriptions in the Slack app's configuration."""
+    Interactivity and Event Subscriptions in the Slack app's configuration.
+
+    `bolt_app` may be a function returning it, for a Bolt app built at startup (its stores need
+    the database, which opens then) while routes must be added before."""
+    get_bolt = bolt_app if not isinstance(bolt_app, AsyncApp) else lambda: bolt_app
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        bolt_response = await get_bolt().async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
     app.router.add_post(path, slack_events)

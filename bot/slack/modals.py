@@ -255,11 +255,14 @@ def quote_name(name: str) -> str | None:
 
 
 def mapping_request(text: str) -> str | None:
-    """The POS item of a bare `map "<item>"` (no `=`: a Map button wanting the modal), or None."""
+    """The POS item of a `map "<item>"` with no recipe (a Map button wanting the modal), or None.
+    A trailing `=` is allowed: the `unmapped` reply suggests `map "<item>" = ` for typing."""
     try:
         tokens = tokenize(text)
     except InvalidInput:
         return None
+    if tokens and tokens[-1].is_op("="):
+        tokens = tokens[:-1]
     if len(tokens) < 2 or not tokens[0].is_word("map"):
         return None
     rest = tokens[1:]

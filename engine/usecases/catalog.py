@@ -38,9 +38,9 @@ from engine.units import lookup_unit
 from engine.usecases.common import (
     Change,
     VenueRef,
+    commit_change,
     find_product,
     load_venue,
-    record_change,
     require_actor,
 )
 from engine.usecases.describe import product_values, recipe_text
@@ -117,9 +117,7 @@ async def add_product(
         change = Change(
             "product.add", added.name, None, product_values(added, place.units), actor, now, place
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 def _container(container: QuantityLike, place: Venue) -> Quantity:
@@ -172,9 +170,7 @@ async def set_product(
             now,
             place,
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 def _changed(
@@ -252,9 +248,7 @@ async def map_item(
         old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
         new = {"recipe": recipe_text(recipe, names, place.units)}
         change = Change("map", thing.name, old, new, actor, now, place)
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 async def unmap_item(
@@ -274,6 +268,4 @@ async def unmap_item(
         names = {p.id: p.name for p in await uow.catalog.products(place.id)}
         old = {"recipe": recipe_text(current, names, place.units)}
         change = Change("unmap", thing.name, old, None, actor, now, place)
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)

@@ -45,8 +45,8 @@ def find_product(products: Sequence[Product], name: str) -> Product:
     return match(name, {p.name: p for p in products}, what="product")
 
 
-async def record_change(uow: UnitOfWork, change: Change) -> Change:
-    """Write the change to the audit log (in the caller's transaction) and return it."""
+async def commit_change(uow: UnitOfWork, change: Change) -> Change:
+    """Write the change to the audit log and commit: the change and its entry land together."""
     await uow.audit.record(
         venue_id=change.venue.id,
         actor=change.actor,
@@ -56,6 +56,7 @@ async def record_change(uow: UnitOfWork, change: Change) -> Change:
         new=None if change.new is None else dict(change.new),
         at=change.at,
     )
+    await uow.commit()
     return change
 
 

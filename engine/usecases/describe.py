@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.catalog import Add, Multiply, Product, ProductId, Recipe, RuleKind, Swap
-from engine.display import format_quantity
-from engine.exact import to_decimal
+from engine.display import format_milli_containers, format_quantity
 from engine.quantity import Quantity
 from engine.usecases.common import Values
 from engine.venue import UnitSystem
-
-
-def containers(milli: int) -> str:
-    text = f"{to_decimal(milli, 0) / 1000:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def product_values(product: Product, system: UnitSystem) -> Values:
@@ -22,8 +16,8 @@ def product_values(product: Product, system: UnitSystem) -> Values:
         "name": product.name,
         "container": format_quantity(product.container_size, system),
         "cost": product.cost_per_container.display(),
-        "par": containers(product.par),
-        "reorder": containers(product.reorder_at),
+        "par": format_milli_containers(product.par),
+        "reorder": format_milli_containers(product.reorder_at),
         "category": product.category,
     }
 

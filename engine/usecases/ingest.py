@@ -23,6 +23,7 @@ from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.receipt import Receipt, ReceiptState, Refund, validate_receipt, validate_refund
 from engine.refunds import RefundedLine, book_refund
 from engine.usecases.common import VenueRef, load_venue
+from engine.usecases.notify import after_booking
 from engine.venue import Venue
 
 
@@ -60,7 +61,12 @@ class RefundResult:
     booked: tuple[RefundedLine, ...]
     skipped: tuple[str, ...]
     unmatched: tuple[str, ...]
-    """Refund line keys whose sale was never recorded: nothing to reverse."""
+    """Refund line keys with no recorded sale line: nothing to reverse (yet)."""
+    unrecorded: tuple[str, ...] = ()
+    """Those of `unmatched` whose sale line was never seen at all (neither booked nor tallied as
+    unmapped): the sale has not arrived yet. Deliveries are unordered (webhooks.md promise 3), so
+    the inbox worker keeps such a refund's event and retries it; an unmapped sale, by contrast,
+    will never have anything to reverse."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,7 @@ async def ingest_receipt_in(
     booking = book(receipt, catalog, already, venue=venue)
     written = await uow.sales.add_booking(venue.id, booking, now)
     lost = [key for key in sorted(booking.processed_keys) if key not in written]
-    return IngestResult(
+    result = IngestResult(
         provider=receipt.provider,
         receipt_id=receipt.receipt_id,
         state=receipt.state,
@@ -124,6 +130,9 @@ async def ingest_receipt_in(
         skipped=(*booking.skipped, *lost),
         unmapped=tuple(u for u in booking.unmapped if u.source_key in written),
     )
+    # Alerts (issue 5): outbox rows in this same transaction; Slack is the dispatcher's business.
+    await after_booking(uow, venue, receipt.closed_at, result.booked, result.unmapped, now)
+    return result
 
 
 async def ingest_refund(
@@ -155,7 +164,18 @@ async def ingest_refund_in(
         booked=tuple(line for line in booking.lines if line.source_key in written),
         skipped=(*booking.skipped, *lost),
         unmatched=booking.unmatched,
+        unrecorded=await _unrecorded(uow, venue, refund, booking.unmatched),
     )
+
+
+async def _unrecorded(
+    uow: UnitOfWork, venue: Venue, refund: Refund, unmatched: tuple[str, ...]
+) -> tuple[str, ...]:
+    if not unmatched:
+        return ()
+    sale_of = {refund.key(line): refund.sale_key(line) for line in refund.lines}
+    seen = await uow.sales.booked_keys(venue.id, [sale_of[key] for key in unmatched])
+    return tuple(key for key in unmatched if sale_of[key] not in seen)
 
 
 async def ingest_many(

@@ -14,7 +14,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from engine.catalog import Product, ProductCost
-from engine.display import format_quantity
+from engine.display import format_milli_containers, format_quantity
 from engine.errors import InvalidInput
 from engine.inventory import Count, Receiving, Waste
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -22,12 +22,11 @@ from engine.quantity import Quantity
 from engine.usecases.common import (
     Change,
     VenueRef,
+    commit_change,
     find_product,
     load_venue,
-    record_change,
     require_actor,
 )
-from engine.usecases.describe import containers as containers_text
 from engine.usecases.inputs import (
     MoneyLike,
     QuantityLike,
@@ -36,6 +35,7 @@ from engine.usecases.inputs import (
     resolve_money,
     resolve_quantity,
 )
+from engine.usecases.notify import after_count, after_stock_change
 from engine.venue import Venue
 from engine.versioning import close
 
@@ -84,6 +84,8 @@ async def record_count(
         place, found, before = await _open(uow, venue, product)
         resolved = await _resolve(uow, place, found, amount, now, allow_zero=True)
         await uow.ledger.add_count(place.id, Count(found.id, now, resolved.quantity), actor)
+        # Alerts (issue 5): low stock / re-arm and variance, as outbox rows in this transaction.
+        await after_count(uow, place, found, before, resolved.quantity, now, actor=actor)
         change = Change(
             "count",
             found.name,
@@ -93,9 +95,7 @@ async def record_count(
             now,
             place,
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 async def record_receiving(
@@ -121,7 +121,7 @@ async def record_receiving(
         old = {"on_hand": format_quantity(before, place.units)}
         new = {
             "on_hand": format_quantity(before + quantity, place.units),
-            "received": containers_text(milli),
+            "received": format_milli_containers(milli),
         }
         if money is not None and money != found.cost_per_container:
             current = await uow.catalog.cost(place.id, found.id, now)
@@ -146,10 +146,12 @@ async def record_receiving(
             new["cost"] = money.display()
         receiving = Receiving(found.id, now, quantity, milli, money)
         await uow.ledger.add_receiving(place.id, receiving, actor)
+        # Alerts (issue 5): a delivery re-arms low stock (outbox rows in this transaction).
+        await after_stock_change(
+            uow, place, found, before, before + quantity, now, cause="delivery", actor=actor
+        )
         change = Change("receive", found.name, old, new, actor, now, place)
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 async def record_waste(
@@ -170,6 +172,9 @@ async def record_waste(
         resolved = await _resolve(uow, place, found, quantity, now)
         why = " ".join((reason or "").split())
         await uow.ledger.add_waste(place.id, Waste(found.id, now, resolved.quantity, why), actor)
+        # Alerts (issue 5): waste can take a product below its reorder point.
+        after = before - resolved.quantity
+        await after_stock_change(uow, place, found, before, after, now, cause="waste", actor=actor)
         change = Change(
             "waste",
             found.name,
@@ -183,6 +188,4 @@ async def record_waste(
             now,
             place,
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)

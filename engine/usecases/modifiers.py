@@ -21,9 +21,9 @@ from engine.records import PosKind
 from engine.usecases.common import (
     Change,
     VenueRef,
+    commit_change,
     find_product,
     load_venue,
-    record_change,
     require_actor,
 )
 from engine.usecases.describe import rule_text
@@ -61,9 +61,7 @@ async def set_modifier_rule(
         old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
         new = {"rule": rule_text(kind, names, place.units)}
         change = Change("modifier", thing.name, old, new, actor, now, place)
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 def _rule_kind(

@@ -17,8 +17,6 @@ from engine.errors import InvalidInput
 from engine.receipt import business_day
 from engine.venue import Venue
 
-KINDS = ("today", "yesterday", "week", "month", "day", "range")
-
 
 class PeriodLike(Protocol):
     @property

@@ -20,8 +20,8 @@ from engine.units import lookup_unit
 from engine.usecases.common import (
     Change,
     VenueRef,
+    commit_change,
     load_venue,
-    record_change,
     require_actor,
 )
 from engine.usecases.inputs import QuantityLike, resolve_quantity
@@ -83,9 +83,7 @@ async def set_serving(
             now,
             place,
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 async def _reversion(

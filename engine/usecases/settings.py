@@ -21,8 +21,8 @@ from engine.usecases.common import (
     Change,
     Values,
     VenueRef,
+    commit_change,
     load_venue,
-    record_change,
     require_actor,
 )
 from engine.usecases.inputs import MoneyLike, resolve_money, resolve_percent
@@ -71,9 +71,7 @@ async def _change(
         change = Change(
             action, place.slug, _values(old, fields), _values(new, fields), actor, now, place
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)
 
 
 def _channel(channel: str) -> str:
@@ -167,6 +165,4 @@ async def set_restock_refunds(
             now,
             place,
         )
-        await record_change(uow, change)
-        await uow.commit()
-    return change
+        return await commit_change(uow, change)

@@ -1,8 +1,12 @@
-"""`GET /connect/square?venue=<slug>` and `GET /connect/square/callback`: Square's OAuth code flow.
+"""`GET /connect/square?venue=<slug>&token=..` and `GET /connect/square/callback`: Square's OAuth
+code flow.
 
-1. `/connect/square?venue=downtown`: unknown venue 404; otherwise a signed, expiring `state`
-   (`oauth.issue_state`) whose nonce is remembered (`oauth_states`), and a 302 to Square's consent
-   page.
+1. `/connect/square?venue=downtown&token=..`: the link the `connect square` command answers
+   (`engine.connect_links`). Whoever approves the consent page binds their merchant to the venue,
+   so a link without a token, with one barback did not sign for this venue, or expired (30
+   minutes) is a 403 with a short reason. Then: unknown venue 404; otherwise a signed, expiring
+   `state` (`oauth.issue_state`) whose nonce is remembered (`oauth_states`), and a 302 to
+   Square's consent page.
 2. `/connect/square/callback?code=..&state=..`: a state barback did not sign, or that expired, is a
    400; one already used is a 400 too (the nonce is marked used in one UPDATE, before the code is
    exchanged, so a replayed callback cannot exchange twice). The code is exchanged for tokens,
@@ -24,7 +28,9 @@ from datetime import datetime
 
 from aiohttp import web
 
+from engine.connect_links import verify_connect_token
 from engine.connections import ConnectionRepository, OAuthStateRepository, PosConnection
+from engine.errors import NotAllowed
 from integrations.errors import NotConnected, StateInvalid, UpstreamRejected, UpstreamUnavailable
 from integrations.square.client import SquareClient
 from integrations.square.normalize import PROVIDER
@@ -42,6 +48,7 @@ class ConnectDoors:
     client_id: str
     client_secret: str
     state_key: bytes
+    """Signs the OAuth `state` and, through `engine.connect_links`, checks the connect link."""
     redirect_uri: str
     venue_id: Callable[[str], Awaitable[int | None]]
     states: OAuthStateRepository
@@ -68,10 +75,15 @@ async def connect(request: web.Request) -> web.StreamResponse:
     slug = request.query.get("venue", "").strip()
     if not slug:
         return _page(400, "Connect Square", "Say which venue: /connect/square?venue=<slug>.")
+    now = doors.now()
+    try:
+        verify_connect_token(doors.state_key, PROVIDER, slug, request.query.get("token"), now)
+    except NotAllowed as refused:
+        logger.warning("Square connect link refused: %s", refused.message, extra={"venue": slug})
+        return _page(403, "Square was not connected", f"{refused}.")
     venue_id = await doors.venue_id(slug)
     if venue_id is None:
         return _page(404, "Connect Square", f"There is no venue {slug!r}.")
-    now = doors.now()
     nonce = secrets.token_urlsafe(16)
     state = issue_state(doors.state_key, slug, now, nonce=nonce)
     await doors.states.add(nonce, PROVIDER, venue_id, now)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from cryptography.fernet import Fernet
 
 from app.terminal_session import grammar_words
+from engine.connect_links import verify_connect_token
 from tests.app.test_cli import ADD_DOWNTOWN, Barback
 
 
@@ -147,14 +152,25 @@ def test_slack_only_commands_say_so(downtown: Barback, words: list[str]) -> None
     assert err.startswith(f"barback: {first} works in Slack only\n")
 
 
-def test_connect_gives_the_link(downtown: Barback) -> None:
+def test_connect_gives_a_signed_link(downtown: Barback) -> None:
+    key = Fernet.generate_key().decode()
+    downtown.env["BARBACK_SECRET_KEY"] = key
     status, out, _ = downtown("--venue", "downtown", "connect", "square", "--json")
     assert status == 0
-    assert json.loads(out) == {
-        "venue": "downtown",
-        "provider": "square",
-        "url": "https://bar.example/connect/square?venue=downtown",
-    }
+    answer = json.loads(out)
+    assert (answer["venue"], answer["provider"]) == ("downtown", "square")
+    url = urlsplit(answer["url"])
+    assert (url.scheme, url.netloc, url.path) == ("https", "bar.example", "/connect/square")
+    token = parse_qs(url.query)["token"][0]
+    verify_connect_token(key, "square", "downtown", token, datetime.now(UTC))
+
+
+def test_connect_without_a_key_says_how_to_get_one(downtown: Barback, tmp_path: Path) -> None:
+    downtown.env["BARBACK_DATA_DIR"] = str(tmp_path / "data")
+    status, _, err = downtown("--venue", "downtown", "connect", "square")
+    assert status == 2
+    assert "secret key" in err
+    assert not (tmp_path / "data").exists()  # the terminal never makes a key of its own
 
 
 def test_a_channel_name_needs_slack(downtown: Barback) -> None:

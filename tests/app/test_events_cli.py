@@ -28,7 +28,7 @@ def downtown(database_url: str, capsys: pytest.CaptureFixture[str]) -> Barback:
 
 def ops(database_url: str, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser(prog="barback")
-    add_ops_commands(parser.add_subparsers(required=True), argparse.HelpFormatter)
+    add_ops_commands(parser.add_subparsers(required=True))
     args = parser.parse_args(argv)
     env = {"DATABASE_URL": database_url, "BARBACK_SECRET_KEY": KEY}
     status = args.command(args, Settings.from_env(env))

@@ -1,4 +1,5 @@
-"""Connecting Square: the consent redirect, the callback, forged and replayed states."""
+"""Connecting Square: the signed link, the consent redirect, the callback, forged and replayed
+states."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from cryptography.fernet import Fernet
 from pytest_aiohttp import AiohttpClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from engine.connect_links import connect_link, connect_token
 from integrations.square.oauth import issue_state
 from storage.connections import SqlConnections
 from storage.database import Database
-from storage.tables import pos_connections
+from storage.tables import oauth_states, pos_connections
 from tests.app.test_webhooks_square import KEY, square_env
 from tests.app.webhook_world import Client, webhook_app
 from tests.engine.usecases_world import make_world
@@ -34,8 +36,14 @@ async def client(database: Database, aiohttp_client: AiohttpClient, square: Fake
     return await aiohttp_client(webhook_app(database, env=env))
 
 
+def link(venue: str = "downtown", *, key: str = KEY, at: datetime | None = None) -> str:
+    """The path of the link `connect square` answers (what the manager opens)."""
+    url = connect_link("https://bar.example.com", "square", venue, key, at or datetime.now(UTC))
+    return url.removeprefix("https://bar.example.com")
+
+
 async def start(client: Client, venue: str = "downtown") -> str:
-    response = await client.get(f"/connect/square?venue={venue}", allow_redirects=False)
+    response = await client.get(link(venue), allow_redirects=False)
     assert response.status == 302
     location = response.headers["Location"]
     query = parse_qs(urlsplit(location).query)
@@ -82,8 +90,60 @@ async def test_a_forged_or_expired_state_is_refused(client: Client, square: Fake
 
 
 async def test_an_unknown_venue_and_a_refused_code(client: Client, square: FakeSquare) -> None:
-    assert (await client.get("/connect/square?venue=nowhere")).status == 404
+    assert (await client.get(link("nowhere"))).status == 404
     state = await start(client)
     params = {"code": "sq0cgp-never-issued", "state": state}
     response = await client.get("/connect/square/callback", params=params)
     assert response.status == 400
+
+
+async def refused(client: Client, path: str) -> str:
+    response = await client.get(path, allow_redirects=False)
+    assert response.status == 403
+    assert response.content_type == "text/html"
+    return await response.text()
+
+
+async def test_a_link_without_a_token_is_refused(
+    client: Client, square: FakeSquare, database: Database
+) -> None:
+    text = await refused(client, "/connect/square?venue=downtown")
+    assert "not signed" in text and "connect square" in text
+    assert await oauth_states_count(database) == 0
+
+
+async def test_a_forged_or_tampered_token_is_refused(client: Client, database: Database) -> None:
+    now = datetime.now(UTC)
+    forged = connect_token("not-barbacks-key", "square", "downtown", now)
+    good = connect_token(KEY, "square", "downtown", now)
+    expires, _, mac = good.partition(".")
+    later = f"{int(expires) + 86_400}.{mac}"  # the expiry pushed out: the MAC no longer fits
+    for token in (forged, later, "garbage", f"{expires}.", "1" * 40 + ".x"):
+        text = await refused(client, f"/connect/square?venue=downtown&token={token}")
+        assert "not issued by barback" in text or "malformed" in text
+    assert await oauth_states_count(database) == 0
+
+
+async def test_an_expired_link_is_refused(client: Client) -> None:
+    text = await refused(client, link(at=datetime.now(UTC) - timedelta(minutes=31)))
+    assert "expired" in text
+
+
+async def test_a_link_for_another_venue_or_pos_is_refused(client: Client) -> None:
+    token = connect_token(KEY, "square", "uptown", datetime.now(UTC))
+    text = await refused(client, f"/connect/square?venue=downtown&token={token}")
+    assert "not issued by barback for downtown" in text
+    toast = connect_token(KEY, "toast", "downtown", datetime.now(UTC))
+    await refused(client, f"/connect/square?venue=downtown&token={toast}")
+
+
+async def test_a_good_link_redirects_to_square(client: Client, database: Database) -> None:
+    almost_expired = link(at=datetime.now(UTC) - timedelta(minutes=29))
+    response = await client.get(almost_expired, allow_redirects=False)
+    assert response.status == 302
+    assert await oauth_states_count(database) == 1
+
+
+async def oauth_states_count(database: Database) -> int:
+    async with database.engine.connect() as db:
+        return int(await db.scalar(select(func.count()).select_from(oauth_states)) or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,8 +27,10 @@ from tests.integrations.fakes.square import (
     deliver,
     make_line,
     make_order,
+    money,
     order_updated,
     payment_updated,
+    refund_updated,
 )
 
 KEY = Fernet.generate_key().decode()
@@ -83,6 +86,46 @@ async def send(client: Client, event: dict[str, Any], *, key: str = SIGNATURE_KE
 def sale(order_id: str) -> dict[str, Any]:
     lines = [make_line("u1", "Tito's Shot", 800, catalog_object_id="sq-titos")]
     return make_order(order_id, lines=lines, closed_at=CLOSED, updated_at=CLOSED)
+
+
+def a_return(return_id: str, sale_id: str) -> dict[str, Any]:
+    returned = {
+        "uid": "ret",
+        "source_order_id": sale_id,
+        "return_line_items": [
+            {
+                "uid": "r1",
+                "source_line_item_uid": "u1",
+                "quantity": "1",
+                "gross_return_money": money(800),
+                "total_discount_money": money(0),
+            }
+        ],
+    }
+    return make_order(return_id, returns=[returned], closed_at=CLOSED, updated_at=CLOSED)
+
+
+async def test_a_return_before_its_sale_waits_then_books_once(
+    database: Database, aiohttp_client: AiohttpClient, square: FakeSquare
+) -> None:
+    world = await connected_bar(database, square)
+    square.add_order(sale("O-7"))
+    square.add_order(a_return("RET-7", "O-7"))
+    client = await aiohttp_client(app_for(database, square))
+    assert await send(client, refund_updated("RET-7")) == 200
+    inbox = SqlInbox(database.engine)
+    for _ in range(300):
+        [event] = await inbox.list()
+        if event.attempts:
+            break
+        await asyncio.sleep(0.05)
+    assert event.state.value == "pending" and "sale not recorded yet" in (event.last_error or "")
+
+    assert await send(client, payment_updated("O-7")) == 200
+    await settled(database, timeout=20)
+    assert {e.state.value for e in await inbox.list()} == {"done"}
+    result = await books(world)
+    assert (result.receipts, result.lines, result.net_sales) == (1, 1, 0)
 
 
 @pytest.mark.parametrize("kind", ["payment", "order"])

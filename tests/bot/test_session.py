@@ -3,16 +3,21 @@ and its refusal, as a front-end sees them (a `Reply`, never an exception)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from bot.commands.session import Actor, SessionContext, run
+from engine.connect_links import verify_connect_token
+from engine.errors import NotAllowed
 from engine.venue_admin import add_venue
 from storage.database import Database
 
 T0 = datetime.fromisoformat("2026-11-21T17:00:00-05:00")
+HOUR = timedelta(hours=1)
+CONNECT_KEY = "test-connect-key"
 
 
 @dataclass
@@ -42,6 +47,7 @@ async def ctx(database: Database) -> SessionContext:
         uow=database.unit_of_work,  # type: ignore[arg-type]
         clock=clock,
         public_url="https://bar.example",
+        connect_key=CONNECT_KEY,
     )
     for line in (
         'product add "Tito\'s Vodka" 750ml $22.50 par 6 reorder 2 category vodka',
@@ -209,3 +215,23 @@ async def test_unmapped_items_come_with_a_map_action(ctx: SessionContext) -> Non
     items = reply.data["items"]
     assert isinstance(items, list)
     assert items[0]["name"] == "Espresso Martini" and items[0]["seen"] == 1
+
+
+async def test_connect_signs_its_link_for_this_venue(ctx: SessionContext) -> None:
+    reply = await run("connect square", ctx)
+    url = urlsplit(str(reply.data["url"]))
+    query = parse_qs(url.query)
+    assert (url.path, query["venue"]) == ("/connect/square", ["downtown"])
+    # The link is good for this venue and POS only, and for half an hour.
+    now = ctx.clock.now()
+    verify_connect_token(CONNECT_KEY, "square", "downtown", query["token"][0], now)
+    with pytest.raises(NotAllowed):
+        verify_connect_token(CONNECT_KEY, "square", "uptown", query["token"][0], now)
+    with pytest.raises(NotAllowed):
+        verify_connect_token(CONNECT_KEY, "square", "downtown", query["token"][0], now + HOUR)
+
+
+async def test_connect_without_a_key_is_refused(ctx: SessionContext) -> None:
+    reply = await run("connect square", replace(ctx, connect_key=None))
+    assert not reply.ok
+    assert "secret key" in reply.summary

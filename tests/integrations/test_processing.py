@@ -11,7 +11,7 @@ import pytest
 from engine.errors import InvalidInput, NotFound
 from engine.inbox import EventId, EventState, StoredEvent
 from integrations.errors import BadPayload, NotConnected, UpstreamRejected, UpstreamUnavailable
-from integrations.processing import EventProcessor, GenericReader, Outcome, Read
+from integrations.processing import EventProcessor, GenericReader, Outcome, Read, Waiting
 from integrations.provider import Skip
 
 NOW = datetime(2026, 11, 21, 23, 0, tzinfo=UTC)
@@ -112,6 +112,20 @@ async def test_a_lost_lease_is_reported() -> None:
     inbox, booked = FakeInbox(holds=False), list[Sequence[object]]()
     assert await processor(Read(1, ()), inbox, booked).process(event(), "w") is Outcome.LOST
     assert await processor(Skip("x"), inbox, booked).process(event(), "w") is Outcome.LOST
+
+
+@pytest.mark.parametrize(("holds", "outcome"), [(True, Outcome.RETRY), (False, Outcome.LOST)])
+async def test_a_booking_that_waits_for_its_sale_is_retried_not_done(
+    holds: bool, outcome: Outcome
+) -> None:
+    inbox = FakeInbox(holds=holds)
+
+    async def book(event: StoredEvent, read: Read, owner: str, now: datetime) -> Waiting:
+        return Waiting("sale not recorded yet: refund RF-1")
+
+    processor = EventProcessor(inbox, {"test": Reader(Read(1, ()))}, book, lambda: NOW)  # type: ignore[arg-type]
+    assert await processor.process(event(), "w") is outcome
+    assert inbox.calls == [("retry", "sale not recorded yet: refund RF-1")]
 
 
 async def test_an_unknown_provider_fails_at_once() -> None:

@@ -1,22 +1,32 @@
-"""Square reconciliation against FakeSquare and a real database: missed orders book once."""
+"""Square reconciliation against FakeSquare and a real database: missed orders book once, a
+return polled before its sale books once the sale is in, and one process in many runs each slot."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 import pytest
 from cryptography.fernet import Fernet
+from sqlalchemy import select
 
 from app.processing import order_booker
+from app.worker import InboxWorker
 from engine.connections import PosConnection
+from engine.usecases import reports
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import SquareClient
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
-from storage.database import Database
+from storage.database import Database, open_database
+from storage.job_runs import SqlJobRuns
+from storage.tables import job_runs
+from tests.app.test_worker import FakeInbox
 from tests.app.webhook_world import books
+from tests.conftest import DbTarget
 from tests.engine.usecases_world import World, bar, make_world
 from tests.integrations.fakes.square import (
     LOCATION_ID,
@@ -24,6 +34,7 @@ from tests.integrations.fakes.square import (
     FakeSquare,
     make_line,
     make_order,
+    money,
 )
 
 KEY = Fernet.generate_key()
@@ -113,3 +124,131 @@ async def test_a_failing_merchant_keeps_its_cursor(database: Database, square: F
     assert result.failed
     stored = await connections.get("square", MERCHANT_ID)
     assert stored is not None and stored.cursor is None
+
+
+def reconciler(
+    database: Database,
+    session: aiohttp.ClientSession,
+    square: FakeSquare,
+    now: Callable[[], datetime],
+    *,
+    claims: bool = True,
+) -> SquareReconciler:
+    """One process's reconciler: its own database engine, client and claims."""
+    connections = SqlConnections(database.engine, Fernet(KEY))
+    client = SquareClient(session, square.base_url)
+    tokens = SquareTokens(connections, client, None, None, now)
+    runs = SqlJobRuns(database.engine) if claims else None
+    return SquareReconciler(
+        client, tokens, connections, order_booker(database, now), now, runs=runs
+    )
+
+
+async def test_two_processes_ticking_together_make_one_run_per_slot(
+    database: Database, db_target: DbTarget, square: FakeSquare
+) -> None:
+    await setup(database, square)
+    now = datetime(2026, 11, 22, 2, 1, tzinfo=UTC)
+    clock = {"now": now}
+    square.add_order(order("O-1", now - timedelta(minutes=20)))
+    other = await open_database(db_target.url)  # the second process: its own engine and pool
+    try:
+        async with aiohttp.ClientSession() as session:
+            first = reconciler(database, session, square, lambda: clock["now"])
+            second = reconciler(other, session, square, lambda: clock["now"])
+            a, b = await asyncio.gather(first.run(), second.run())
+            assert sorted([len(a), len(b)]) == [0, 1]  # one ran, the other found the slot taken
+            assert len(square.calls("/v2/orders/search")) == 1
+
+            # Later in the same slot: nobody runs again. The next slot: one of them runs.
+            clock["now"] = now + timedelta(minutes=3)
+            assert list(await asyncio.gather(first.run(), second.run())) == [[], []]
+            clock["now"] = now + timedelta(minutes=5)
+            a, b = await asyncio.gather(second.run(), first.run())
+            assert sorted([len(a), len(b)]) == [0, 1]
+            assert len(square.calls("/v2/orders/search")) == 2
+    finally:
+        await other.close()
+    async with database.engine.connect() as db:
+        rows = (await db.execute(select(job_runs.c.job, job_runs.c.finished_at))).all()
+    assert sorted(job for job, _ in rows) == [
+        "square-reconcile@02:00:00",
+        "square-reconcile@02:05:00",
+    ]
+    assert all(finished is not None for _, finished in rows)
+
+
+async def test_two_workers_started_together_reconcile_once(
+    database: Database, db_target: DbTarget, square: FakeSquare
+) -> None:
+    """Two worker processes (each its own engine) start at once: their jobs tick together."""
+    await setup(database, square)
+    now = datetime.now(UTC)  # one instant for both: the test never straddles a slot's edge
+    other = await open_database(db_target.url)
+    workers: list[InboxWorker] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for db in (database, other):
+                job = reconciler(db, session, square, lambda: now).run
+                inbox: Any = FakeInbox()
+                workers.append(InboxWorker(inbox, _noop, lambda: now, jobs=[job]))
+            for worker in workers:
+                worker.start()
+            for _ in range(200):
+                if square.calls("/v2/orders/search"):
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)  # time for a second run, were there one
+            for worker in workers:
+                await asyncio.wait_for(worker.stop(), timeout=5)
+    finally:
+        await other.close()
+    assert len(square.calls("/v2/orders/search")) == 1
+
+
+async def _noop(*_: Any) -> None:
+    return None
+
+
+def worker_delay(now: datetime, every: float) -> float:
+    inbox: Any = FakeInbox()
+    return InboxWorker(inbox, _noop, lambda: now, jobs_every=every).until_next_tick()
+
+
+def test_workers_tick_on_the_slot_edges() -> None:
+    edge = datetime(2026, 11, 22, 2, 5, tzinfo=UTC)
+    assert worker_delay(edge - timedelta(seconds=10), 300) == 11.0
+    assert worker_delay(edge + timedelta(seconds=1), 300) == 300.0
+    assert worker_delay(edge, 300) == 301.0
+
+
+async def test_a_return_polled_before_its_sale_books_once_the_sale_is_in(
+    database: Database, square: FakeSquare
+) -> None:
+    world, _ = await setup(database, square)
+    now = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+    world.clock.at = now + timedelta(hours=1)
+    returned = {
+        "uid": "ret",
+        "source_order_id": "O-sale",
+        "return_line_items": [
+            {
+                "uid": "r1",
+                "source_line_item_uid": "u1",
+                "quantity": "1",
+                "gross_return_money": money(800),
+                "total_discount_money": money(0),
+            }
+        ],
+    }
+    at = utc(now - timedelta(minutes=30))
+    square.add_order(make_order("O-return", returns=[returned], updated_at=at, closed_at=at))
+    square.add_order(order("O-sale", now - timedelta(minutes=20)))  # updated after its return
+    async with aiohttp.ClientSession() as session:
+        [result] = await reconciler(database, session, square, lambda: now, claims=False).run()
+        assert (result.orders, result.booked) == (2, 2)
+        sales = await reports.sales(database.unit_of_work, world.clock, world.venue)
+        assert (sales.lines, sales.refunds.minor, sales.net_sales.minor) == (1, 800, 0)
+        await reconciler(database, session, square, lambda: now, claims=False).run()
+    sales = await reports.sales(database.unit_of_work, world.clock, world.venue)
+    assert (sales.lines, sales.refunds.minor, sales.net_sales.minor) == (1, 800, 0)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
-from urllib.parse import quote
 
 from bot.commands import commands as c
 from bot.commands import messages as m
+from bot.commands.handlers.changing import apply
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
-from bot.commands.views.changes import change_reply
+from engine.connect_links import connect_link
 from engine.errors import InvalidInput
 from engine.usecases import settings
 
@@ -33,58 +33,35 @@ def channel_id(channel: c.ChannelRef) -> str:
 
 
 async def alerts_channel(command: c.AlertsChannel, ctx: SessionContext) -> Reply:
-    change = await settings.set_alert_channel(
-        ctx.uow,
-        ctx.clock,
-        ctx.slug,
-        channel=channel_id(command.channel),
-        actor=ctx.actor.audit_name,
-    )
-    return change_reply(change, ctx.actor.display)
+    return await apply(ctx, settings.set_alert_channel, channel=channel_id(command.channel))
 
 
 async def alerts_low(command: c.AlertsLow, ctx: SessionContext) -> Reply:
-    change = await settings.set_low_alerts(
-        ctx.uow, ctx.clock, ctx.slug, on=command.on, actor=ctx.actor.audit_name
-    )
-    return change_reply(change, ctx.actor.display)
+    return await apply(ctx, settings.set_low_alerts, on=command.on)
 
 
 async def alerts_variance(command: c.AlertsVariance, ctx: SessionContext) -> Reply:
-    change = await settings.set_variance_alert(
-        ctx.uow,
-        ctx.clock,
-        ctx.slug,
-        pct=command.pct,
-        min_amount=command.min_amount,
-        actor=ctx.actor.audit_name,
+    return await apply(
+        ctx, settings.set_variance_alert, pct=command.pct, min_amount=command.min_amount
     )
-    return change_reply(change, ctx.actor.display)
 
 
 async def summary_schedule(command: c.SummarySchedule, ctx: SessionContext) -> Reply:
-    change = await settings.schedule_summary(
-        ctx.uow,
-        ctx.clock,
-        ctx.slug,
-        at=command.time,
-        channel=channel_id(command.channel),
-        actor=ctx.actor.audit_name,
-    )
-    return change_reply(change, ctx.actor.display)
+    channel = channel_id(command.channel)
+    return await apply(ctx, settings.schedule_summary, at=command.time, channel=channel)
 
 
 async def summary_off(command: c.SummaryOff, ctx: SessionContext) -> Reply:
-    change = await settings.summary_off(ctx.uow, ctx.clock, ctx.slug, actor=ctx.actor.audit_name)
-    return change_reply(change, ctx.actor.display)
+    return await apply(ctx, settings.summary_off)
 
 
 async def connect(command: c.Connect, ctx: SessionContext) -> Reply:
     provider = command.provider
     if ctx.public_url is None:
-        hint = m.CONNECT_NO_URL_HINT.format(provider=provider, venue=ctx.slug)
-        return Reply.refusal(m.CONNECT_NO_URL, "invalid_input", hint=hint)
-    url = f"{ctx.public_url.rstrip('/')}/connect/{provider}?venue={quote(ctx.slug)}"
+        return Reply.refusal(m.CONNECT_NO_URL, "invalid_input", hint=m.CONNECT_NO_URL_HINT)
+    if ctx.connect_key is None:
+        return Reply.refusal(m.CONNECT_NO_KEY, "invalid_input", hint=m.CONNECT_NO_KEY_HINT)
+    url = connect_link(ctx.public_url, provider, ctx.slug, ctx.connect_key, ctx.clock.now())
     summary = m.CONNECT.format(provider=provider, url=url)
     return Reply(summary=summary, data={"venue": ctx.slug, "provider": provider, "url": url})
 

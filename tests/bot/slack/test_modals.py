@@ -154,3 +154,10 @@ def test_a_bare_map_command_asks_for_the_modal() -> None:
     assert mapping_request("stock tito") is None
     assert mapping_request("map") is None
     assert mapping_request('map "unterminated') is None
+
+
+def test_a_map_button_with_a_trailing_equals_still_asks_for_the_modal() -> None:
+    # The `unmapped` reply suggests `map "<item>" = ` (a prefix to type); as a button it opens
+    # the modal, and a full command never does.
+    assert mapping_request('map "Espresso Martini" = ') == "Espresso Martini"
+    assert mapping_request('map "Espresso Martini" = shot Tito') is None

@@ -1,0 +1,389 @@
+"""The Bolt listeners: `/barback`, its buttons, the mapping modal, product search, the App Home.
+
+Everything typed or clicked goes through `bot.commands.session.run` with a context from
+`SlackFrontEnd.session`, which decides the venue and the manager right per request, so a button
+or a modal is checked again exactly like typed text.
+
+Timing (slack-platform.md §1.3): Slack wants an answer within 3 seconds. `/barback` and buttons
+`ack()` at once and answer through the response_url (ephemeral unless asked otherwise: §8); a
+chart is drawn by the `Charts` renderer off the event loop and uploaded to the channel
+afterwards. A modal submission runs its command before it acks, so a refusal shows in the modal.
+
+Events API retries (§2.3): Slack redelivers an event it thinks failed, with `X-Slack-Retry-Num`;
+Bolt ignores the header, so `drop_redelivered_events` answers a redelivery of an event this
+process already took (by `event_id`) with `X-Slack-No-Retry: 1` and does not run it again.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import messages as m
+from bot.commands.replies import ChartSpec, Reply
+from bot.commands.session import SessionContext, run
+from bot.slack.blocks import COMMAND_ACTION_ID, render_reply
+from bot.slack.context import SlackFrontEnd, Who
+from bot.slack.dashboard import dashboards
+from bot.slack.files import post_chart
+from bot.slack.home import HOME_REFRESH_ACTION_ID, home_view
+from bot.slack.modals import (
+    MAP_CALLBACK_ID,
+    PRODUCT_ACTION_ID,
+    Guess,
+    MappingTarget,
+    mapping_modal,
+    mapping_request,
+    mapping_submission,
+    product_block_id,
+    product_options,
+)
+from bot.slack.tables import fit
+from engine.usecases.notify import mapping_guesses
+from engine.venue import Venue
+
+__all__ = ["Charts", "RecentEvents", "register"]
+
+logger = logging.getLogger(__name__)
+
+COMMAND = "/barback"
+FAILED = (
+    ":warning: Something went wrong on our side, and nothing was changed by it. "
+    "If it happens again, tell whoever runs barback the request id `{request_id}`."
+)
+NO_CHART_HERE = (
+    ":information_source: The chart could not be posted here: invite me to this channel "
+    "(`/invite @barback`) and ask again."
+)
+NO_MODAL = 'map needs the recipe here: map "{item}" = 1.5 oz <product>'
+MAPPED_NOWHERE = "barback: mapping applied (%s)"
+
+
+class Charts(Protocol):
+    """Draws a chart off the event loop (`bot.charts.ChartRenderer`)."""
+
+    async def render(self, spec: ChartSpec) -> bytes: ...
+
+
+class RecentEvents:
+    """Event ids seen in the last `ttl` seconds (at most `size`), oldest forgotten first."""
+
+    def __init__(self, *, ttl: float = 3600.0, size: int = 10_000) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._ttl, self._size = ttl, size
+
+    def add(self, event_id: str) -> bool:
+        """Remember `event_id`; False if it was already there (a redelivery)."""
+        now = time.monotonic()
+        while self._seen and (
+            len(self._seen) >= self._size or next(iter(self._seen.values())) < now - self._ttl
+        ):
+            self._seen.popitem(last=False)
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = now
+        return True
+
+
+def register(
+    bolt: AsyncApp,
+    front_end: SlackFrontEnd,
+    charts: Charts,
+    *,
+    request_id: Callable[[], str],
+    command: str = COMMAND,
+) -> None:
+    """Add barback's listeners, middleware and error handler to `bolt`."""
+    listeners = _Listeners(front_end, charts, request_id)
+    bolt.middleware(listeners.drop_redelivered_events)
+    bolt.command(command)(listeners.on_command)
+    bolt.action(COMMAND_ACTION_ID)(listeners.on_button)
+    bolt.options(PRODUCT_ACTION_ID)(listeners.on_product_search)
+    bolt.view(MAP_CALLBACK_ID)(listeners.on_mapping_submitted)
+    bolt.event("app_home_opened")(listeners.on_home_opened)
+    bolt.action(HOME_REFRESH_ACTION_ID)(listeners.on_home_refresh)
+    bolt.error(listeners.on_error)
+
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+class _Listeners:
+    def __init__(
+        self, front_end: SlackFrontEnd, charts: Charts, request_id: Callable[[], str]
+    ) -> None:
+        self.fe = front_end
+        self.charts = charts
+        self.request_id = request_id
+        self.events = RecentEvents()
+
+    # --- middleware and errors ---------------------------------------------------------------
+
+    async def drop_redelivered_events(
+        self,
+        body: dict[str, Any],
+        request: AsyncBoltRequest,
+        next: Callable[[], Awaitable[BoltResponse | None]],
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        redelivered = isinstance(event_id, str) and not self.events.add(event_id)
+        if redelivered and request.headers.get("x-slack-retry-num"):
+            logger.info("dropped a redelivered Slack event", extra={"event_id": event_id})
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        return await next()
+
+    async def on_error(
+        self, error: Exception, body: dict[str, Any], respond: AsyncRespond | None
+    ) -> None:
+        """Bolt's error edge: log with a request id; tell the person that id, never a trace."""
+        rid = self.request_id()
+        logger.error(
+            "Slack listener failed (request id %s)",
+            rid,
+            exc_info=error,
+            extra={"request_id": rid, "payload_type": body.get("type") or body.get("command")},
+        )
+        if respond is not None and respond.response_url:
+            try:
+                await respond(text=FAILED.format(request_id=rid), response_type="ephemeral")
+            except Exception:  # the error edge itself must not raise
+                logger.exception("could not tell the user about request %s", rid)
+
+    # --- /barback and its buttons ------------------------------------------------------------
+
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        who = _who(context, command.get("channel_id"))
+        text = str(command.get("text") or "").strip() or "help"
+        await self._answer(text, who, client, respond, trigger_id=command.get("trigger_id"))
+
+    async def on_button(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        who = _who(context, context.channel_id)
+        text = str(action.get("value") or "")
+        await self._answer(text, who, client, respond, trigger_id=body.get("trigger_id"))
+
+    async def _answer(
+        self,
+        text: str,
+        who: Who,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        *,
+        trigger_id: str | None,
+    ) -> None:
+        item = mapping_request(text)
+        ctx = await self.fe.session(text, who, client)
+        if isinstance(ctx, Reply):
+            await _respond(respond, ctx)
+            return
+        if item is not None:
+            await self._open_mapping(item, ctx, who, client, respond, trigger_id)
+            return
+        reply = await run(text, ctx)
+        await _respond(respond, reply)
+        chart = reply.chart
+        if reply.ok and chart is not None and chart.has_sales and who.channel_id is not None:
+            await self._post_chart(chart, reply, who.channel_id, client, respond)
+
+    async def _post_chart(
+        self,
+        spec: ChartSpec,
+        reply: Reply,
+        channel_id: str,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        png = await self.charts.render(spec)
+        try:
+            await post_chart(
+                client, channel_id=channel_id, png=png, spec=spec, comment=render_reply(reply).text
+            )
+        except SlackApiError as error:
+            if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
+                raise
+            await respond(text=NO_CHART_HERE, response_type="ephemeral")
+
+    # --- the mapping modal -------------------------------------------------------------------
+
+    async def _open_mapping(
+        self,
+        item: str,
+        ctx: SessionContext,
+        who: Who,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        trigger_id: str | None,
+    ) -> None:
+        if not ctx.actor.is_manager:
+            words = m.NOT_A_MANAGER.format(words="map")
+            await _respond(respond, Reply.refusal(words, "not_allowed", hint=m.NOT_A_MANAGER_HINT))
+            return
+        if not trigger_id:
+            await _respond(respond, Reply.refusal(NO_MODAL.format(item=item), "invalid_input"))
+            return
+        target, guesses = await self._mapping_target(ctx, item)
+        view = mapping_modal(target, guesses)
+        meta = json.loads(view["private_metadata"])
+        meta.update(channel=who.channel_id, response_url=respond.response_url)
+        view["private_metadata"] = json.dumps(meta)
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    async def _mapping_target(
+        self, ctx: SessionContext, item: str
+    ) -> tuple[MappingTarget, list[Guess]]:
+        """The POS item as last seen (its id, its spelling) and the engine's best guess at its
+        recipe (the same guess the unmapped alert shows)."""
+        async with ctx.uow() as uow:
+            things = await uow.queries.unmapped(ctx.venue.id)
+        wanted = item.casefold()
+        seen = next((t for t in things if t.name.casefold() == wanted), None)
+        target = MappingTarget(
+            ctx.slug,
+            seen.external_id if seen is not None else item,
+            seen.name if seen is not None else item,
+        )
+        guesses = await mapping_guesses(ctx.uow, ctx.clock, ctx.venue.id, target.pos_item)
+        return target, [Guess(g.product, g.quantity) for g in guesses if g.quantity]
+
+    async def on_product_search(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        venue = await self._modal_venue(body.get("view") or {}, _who(context, None))
+        names: list[str] = []
+        if venue is not None:
+            async with self.fe.uow() as uow:
+                names = [p.name for p in await uow.catalog.products(venue.id)]
+        await ack(options=product_options(search_products(str(body.get("value") or ""), names)))
+
+    async def _modal_venue(self, view: dict[str, Any], who: Who) -> Venue | None:
+        try:
+            slug = json.loads(view.get("private_metadata") or "{}").get("venue")
+        except ValueError:
+            slug = None
+        if isinstance(slug, str) and (venue := await self.fe.directory.venue(slug)) is not None:
+            return venue
+        return await self.fe.venue_for(who)
+
+    async def on_mapping_submitted(
+        self,
+        ack: AsyncAck,
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        submission = mapping_submission(view)
+        if submission.command is None:
+            await ack(response_action="errors", errors=dict(submission.errors))
+            return
+        meta = json.loads(view.get("private_metadata") or "{}")
+        who = _who(context, meta.get("channel"))
+        venue = await self.fe.directory.venue(submission.target.venue)
+        ctx = await self.fe.session(submission.command, who, client, venue=venue)
+        reply = ctx if isinstance(ctx, Reply) else await run(submission.command, ctx)
+        if not reply.ok:
+            error = fit(render_reply(reply).text, 150)
+            await ack(response_action="errors", errors={product_block_id(1): error})
+            return
+        await ack()
+        await self._confirm(reply, who, client, meta.get("response_url"))
+
+    async def _confirm(
+        self, reply: Reply, who: Who, client: AsyncWebClient, response_url: str | None
+    ) -> None:
+        """The change, to the manager only: through the Map button's response_url while it is
+        valid, else as an ephemeral message in the channel, else as a direct message."""
+        message = render_reply(reply)
+        if response_url:
+            sent = await AsyncRespond(response_url=response_url)(
+                **message.payload(), response_type="ephemeral", replace_original=False
+            )
+            if sent.status_code == 200:
+                return
+        if who.channel_id is not None:
+            try:
+                await client.chat_postEphemeral(
+                    channel=who.channel_id, user=who.user_id, **message.payload()
+                )
+                return
+            except SlackApiError as error:
+                logger.info("ephemeral confirmation failed: %s", error.response.get("error"))
+        await client.chat_postMessage(channel=who.user_id, **message.payload())
+
+    # --- App Home ----------------------------------------------------------------------------
+
+    async def on_home_opened(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if event.get("tab") == "home":
+            await self._publish_home(_who(context, None), client)
+
+    async def on_home_refresh(
+        self, ack: AsyncAck, client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        await self._publish_home(_who(context, None), client)
+
+    async def _publish_home(self, who: Who, client: AsyncWebClient) -> None:
+        venues = await self.fe.venues_of(who)
+        boards = await dashboards(self.fe.uow, self.fe.clock, venues)
+        view = home_view(boards, as_of=self.fe.clock.now())
+        await client.views_publish(user_id=who.user_id, view=view)
+
+
+def _who(context: AsyncBoltContext, channel_id: str | None) -> Who:
+    return Who(str(context.team_id or ""), str(context.user_id or ""), channel_id or None)
+
+
+async def _respond(respond: Respond, reply: Reply) -> None:
+    await respond(
+        **render_reply(reply).payload(), response_type="ephemeral", replace_original=False
+    )
+
+
+def search_products(query: str, names: Sequence[str]) -> list[str]:
+    """Names for a typed query: prefix matches, then containing, then close spellings."""
+    wanted = query.strip().casefold()
+    if not wanted:
+        return sorted(names, key=str.casefold)
+    prefix = [n for n in names if n.casefold().startswith(wanted)]
+    inside = [n for n in names if wanted in n.casefold() and n not in prefix]
+    close = [
+        n
+        for n in difflib.get_close_matches(query, names, n=10, cutoff=0.5)
+        if n not in prefix and n not in inside
+    ]
+    return [*sorted(prefix, key=str.casefold), *sorted(inside, key=str.casefold), *close]
