@@ -68,6 +68,11 @@ class AccessLogger(AbstractAccessLogger):
     from the response header instead.
     """
 
+    @property
+    def enabled(self) -> bool:
+        # aiohttp skips `log` altogether when this is False (LOG_LEVEL=WARNING and up).
+        return self.logger.isEnabledFor(logging.INFO)
+
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %s %.3fs",

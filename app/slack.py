@@ -78,6 +78,9 @@ def build_bolt_app(
         raise ValueError("SLACK_SIGNING_SECRET is needed with Slack")  # Settings checks it first
     signing_secret = slack.signing_secret.reveal()
     multi = slack.client_id is not None and slack.client_secret is not None
+    # Without a base logger Bolt freezes each of its loggers (one is named after the app) at the
+    # root level of the moment; with one left at NOTSET they follow LOG_LEVEL like ours.
+    bolt_logger = logging.getLogger("bot.slack.bolt")
     if multi and slack.bot_token is not None:
         logger.warning("SLACK_CLIENT_ID is set: installing by OAuth, SLACK_BOT_TOKEN is not used")
     if multi:
@@ -90,6 +93,7 @@ def build_bolt_app(
         )
         bolt = AsyncApp(
             name="barback",
+            logger=bolt_logger,
             client=build_web_client(None, api_url=slack.api_url),
             signing_secret=signing_secret,
             installation_store=oauth.installation_store,
@@ -100,6 +104,7 @@ def build_bolt_app(
         assert slack.bot_token is not None
         bolt = AsyncApp(
             name="barback",
+            logger=bolt_logger,
             client=build_web_client(slack.bot_token.reveal(), api_url=slack.api_url),
             signing_secret=signing_secret,
         )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from storage.unit_of_work import SqlUnitOfWork
+from storage.write_turns import TurnTakingEngine
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -127,6 +128,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
     )
     engine = create_async_engine(url, echo=echo, **options)
+    if not in_memory:
+        # The inbox writer's thread writes the same file: connections take turns with it.
+        engine = TurnTakingEngine(engine.sync_engine)
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     return engine

@@ -10,6 +10,7 @@ transaction per request against 6.1k with group commit, both with synchronous=FU
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from engine.inbox import RawEvent, SubmitResult, error_text
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox_batch import BatchWriter, EngineBatches, SqliteThreadBatches
+from storage.write_turns import turn_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,11 @@ class InboxWriter:
         max_batch: int = 256,
         max_waiting: int = 10_000,
         on_commit: Callable[[], None] | None = None,
+        turn: asyncio.Lock | None = None,
     ) -> None:
         self._batches = batches
+        # SQLite: the engine's write turn (storage/write_turns.py), taken before each batch.
+        self._turn = turn
         self._max_batch = max_batch
         # Beyond this the database is not keeping up: refusing (503, the POS retries later) beats
         # holding ever more requests and memory.
@@ -95,9 +100,14 @@ class InboxWriter:
                     await self._wakeup.wait()
                     self._wakeup.clear()
                     continue
-                batch = self._waiting[: self._max_batch]
-                del self._waiting[: self._max_batch]
-                await self._store(batch)
+                turn: contextlib.AbstractAsyncContextManager[object] = (
+                    self._turn or contextlib.nullcontext()
+                )
+                async with turn:
+                    # Sliced once the turn is ours: what arrived meanwhile goes in this batch.
+                    batch = self._waiting[: self._max_batch]
+                    del self._waiting[: self._max_batch]
+                    await self._store(batch)
         finally:
             # Cancelled (a hard shutdown): whoever still waits, on the batch in flight or in the
             # queue, learns the event may not be stored (answered futures are left alone).
@@ -184,4 +194,5 @@ def inbox_writer(
         batches = SqliteThreadBatches(url)
     else:
         batches = EngineBatches(database.engine)
-    return InboxWriter(batches, on_commit=on_commit, max_batch=max_batch)
+    turn = turn_of(database.engine) if threaded else None
+    return InboxWriter(batches, on_commit=on_commit, max_batch=max_batch, turn=turn)
