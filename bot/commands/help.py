@@ -3,7 +3,8 @@
 Plain text, one line per fact; Slack shows it in a code block, the terminal prints it as is.
 """
 
-from bot.commands.grammar import SPECS, Spec, specs_for, usage
+from bot.commands.grammar import SPECS, specs_for, usage
+from bot.commands.spec import Spec
 
 NOTES = (
     'Names with spaces go in double quotes ("Tito\'s Vodka"), or unquoted where they end the line.',

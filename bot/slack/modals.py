@@ -31,8 +31,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.commands.amounts import read_quantity
 from bot.commands.commands import QuantityText
-from bot.commands.tokens import Cursor, Kind, Token, join, read_quantity, tokenize
+from bot.commands.tokens import Cursor, Kind, Token, join, tokenize
 from bot.slack.blocks import escape
 from bot.slack.tables import fit
 from engine.errors import InvalidInput

@@ -4,9 +4,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.commands.amounts import UNIT_ALIASES
 from bot.commands.commands import Command
 from bot.commands.grammar import COMMAND_WORDS, SPECS, parse
-from bot.commands.tokens import UNIT_ALIASES, Kind, Token, join, tokenize
+from bot.commands.tokens import Kind, Token, join, tokenize
 from engine.errors import InvalidInput
 from engine.units import lookup_unit
 
