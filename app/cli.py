@@ -130,13 +130,23 @@ _VENUE_ADD = (
 
 def _add_admin_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
     """`serve`, `db upgrade`, `venue add|list|secret`."""
-    add_command(
+    serve = add_command(
         commands,
         "serve",
         run_serve,
         summary="run the web service (webhooks, Slack, /healthz, /metrics)",
         description="Run the web service until SIGTERM or Ctrl-C, then shut down gracefully.",
-        examples=["barback serve", "PORT=9000 LOG_FORMAT=json barback serve"],
+        examples=[
+            "barback serve",
+            "PORT=9000 LOG_FORMAT=json barback serve",
+            "barback serve --no-worker    # web only; `barback worker` books",
+        ],
+    )
+    serve.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="store webhooks but leave booking them to `barback worker` processes",
     )
 
     db = add_command(
@@ -219,7 +229,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.keyfile import with_secret_key
     from app.serve import serve
 
-    return serve(with_secret_key(settings))
+    return serve(with_secret_key(settings), worker=args.worker)
 
 
 def run_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -100,6 +100,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.notify import run_notifications
     from app.processing import event_processor
     from app.square import open_square
+    from app.webhooks import GATHER_SECONDS, WORKER_BATCH
     from app.worker import InboxWorker
     from integrations.processing import EventReader
     from storage.database import open_database
@@ -112,7 +113,14 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
         processor = event_processor(database, clock.now, None, readers=readers)
         jobs = [] if square is None else [square.reconciler(database, clock.now).run]
-        worker = InboxWorker(SqlInbox(database.engine), processor.process, clock.now, jobs=jobs)
+        worker = InboxWorker(
+            SqlInbox(database.engine),
+            processor.process_many,
+            clock.now,
+            jobs=jobs,
+            batch=WORKER_BATCH,
+            gather_seconds=GATHER_SECONDS,
+        )
         if once:
             count = await worker.drain()
             print(f"processed {count} event{'s' if count != 1 else ''}", file=sys.stderr)

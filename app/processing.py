@@ -4,6 +4,11 @@
 booked with `ingest_receipt_in`/`ingest_refund_in` and the event is marked done with
 `mark_done_in`, all on one unit of work, so a crash leaves either both or neither.
 
+`batch_booker` books many events of one venue that stand for receipts only (what the inbox worker
+books a claimed batch with): `read_context` in a short unit of work, `plan_bookings` in memory with
+no transaction open, then `write_receipts` + `mark_all_done_in` in one transaction. On SQLite only
+the reading and the writing hold the write turn the inbox writer needs to answer webhooks.
+
 A refund whose sale has not been recorded yet (`RefundResult.unrecorded`: delivered before the
 sale) commits what it could book but does not mark the event done: `book` answers `Waiting`, and
 the processor leaves the event pending for a retry (`integrations.processing`).
@@ -11,16 +16,26 @@ the processor leaves the event pending for a retry (`integrations.processing`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from app.webhook_metrics import WebhookMetrics
-from engine.inbox import DEFAULT_RETRY, RetryPolicy, StoredEvent
+from engine.inbox import DEFAULT_RETRY, EventId, RetryPolicy, StoredEvent
 from engine.receipt import Receipt
-from engine.usecases.ingest import IngestResult, RefundResult, ingest_receipt_in, ingest_refund_in
+from engine.usecases.ingest import (
+    IngestResult,
+    RefundResult,
+    ingest_receipt_in,
+    ingest_refund_in,
+    plan_bookings,
+    read_context,
+    write_receipts,
+)
 from engine.venue import VenueId
 from integrations.processing import (
     BookFn,
+    BookManyFn,
     EventProcessor,
     EventReader,
     GenericReader,
@@ -30,7 +45,7 @@ from integrations.processing import (
 from integrations.provider import Booked
 from integrations.reconcile import BookOrder
 from storage.database import Database
-from storage.inbox import SqlInbox, mark_done_in
+from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
 from storage.unit_of_work import SqlUnitOfWork
 
 
@@ -78,6 +93,29 @@ def booker(database: Database) -> BookFn:
     return book
 
 
+def batch_booker(database: Database) -> BookManyFn:
+    async def book_many(
+        reads: Sequence[tuple[StoredEvent, Read]], owner: str, now: datetime
+    ) -> set[EventId]:
+        (venue_id,) = {read.venue_id for _, read in reads}
+        receipts = [d for _, read in reads for d in read.documents if isinstance(d, Receipt)]
+        if len(receipts) != sum(len(read.documents) for _, read in reads):
+            raise TypeError("a batch books receipts only")
+        async with database.unit_of_work() as uow:
+            venue = await uow.venues.by_id(VenueId(venue_id))
+            context = await read_context(uow, venue, receipts)
+        # No transaction is open, so no lock is held; on a thread, the event loop (webhooks) gets
+        # the interpreter back every switch interval instead of waiting out the whole batch.
+        plan = await asyncio.to_thread(plan_bookings, venue, receipts, context)
+        async with database.unit_of_work() as uow:
+            await write_receipts(uow, venue, plan, now=now)
+            done = await mark_all_done_in(uow.connection, [e.id for e, _ in reads], owner, now)
+            await uow.commit()
+        return done
+
+    return book_many
+
+
 def order_booker(database: Database, now: Callable[[], datetime]) -> BookOrder:
     """Reconciliation's booking: one polled order, one transaction, no inbox event. `Waiting`
     when a return in it refunds a sale not booked yet."""
@@ -106,5 +144,6 @@ def event_processor(
         all_readers,
         booker(database),
         now,
+        book_many=batch_booker(database),
         on_outcome=None if metrics is None else metrics.processed,
     )

@@ -19,15 +19,17 @@ from aiohttp import web
 from app.config import Settings
 from app.middlewares import AccessLogger
 from app.web import create_app
+from app.webhooks import run_worker_key
 
 SHUTDOWN_TIMEOUT_SECONDS = 30.0
 
 logger = logging.getLogger(__name__)
 
 
-def serve(settings: Settings) -> int:
-    """Run until a signal; the exit status is 0 after a graceful shutdown."""
-    return run(_serve(settings))
+def serve(settings: Settings, *, worker: bool = True) -> int:
+    """Run until a signal; the exit status is 0 after a graceful shutdown. `worker=False`: no
+    inbox worker in this process (webhooks are stored, `barback worker` books them)."""
+    return run(_serve(settings, worker=worker))
 
 
 def run(main: Coroutine[Any, Any, int]) -> int:
@@ -43,9 +45,12 @@ def run(main: Coroutine[Any, Any, int]) -> int:
         return runner.run(main)
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, *, worker: bool) -> int:
     latch = _stop_on_signals()
-    await run_app(create_app(settings), settings, until=latch.wait_for_signal)
+    app = create_app(settings)
+    if not worker:
+        app[run_worker_key] = False
+    await run_app(app, settings, until=latch.wait_for_signal)
     logger.info("barback stopped")
     return 0
 

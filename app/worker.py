@@ -4,11 +4,13 @@ It runs inside `barback serve` (started and stopped by the app's cleanup context
 `barback worker`; any number of them share one database safely, because `SqlInbox.claim` leases
 events (SKIP LOCKED on PostgreSQL) and a crashed worker's leases expire.
 
-- Woken at once when the inbox writer commits a new event (`wake`), else it polls every
-  `poll_seconds` (retries fall due, other processes store events).
+- Woken when the inbox writer commits a new event (`wake`), else it polls every `poll_seconds`
+  (retries fall due, other processes store events). After a wake it gathers for
+  `gather_seconds` before claiming: at a steady trickle of webhooks, booking each commit's one
+  or two events would cost a claim and two transactions apiece, and on SQLite every one of them
+  delays the webhooks' own commits. A tenth of a second later, one round books them all.
 - A failing claim (database down) backs off 1, 2, 4, ... up to 30 s; the loop never dies of it.
-- `stop()` lets the event in hand finish (its booking is one short transaction), then returns;
-  events claimed but not reached are released by their lease expiring.
+- `stop()` lets the batch in hand finish (its booking is one short transaction), then returns.
 - Scheduled jobs (`jobs`, e.g. Square reconciliation) run at start and then on each multiple of
   `jobs_every` seconds of the clock (UTC, from the epoch), each guarded. Every process ticks at
   the same instants, so a job that claims its slot (`storage.job_runs`) runs once per interval
@@ -30,11 +32,13 @@ from engine.inbox import Inbox, StoredEvent
 
 logger = logging.getLogger(__name__)
 
-Process = Callable[[StoredEvent, str], Awaitable[object]]
+Process = Callable[[Sequence[StoredEvent], str], Awaitable[object]]
+"""`process(events, owner)`: a claimed batch (`EventProcessor.process_many`)."""
 Job = Callable[[], Awaitable[object]]
 
 MAX_BACKOFF_SECONDS = 30.0
-TICK_MARGIN_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
+TICK_MARGIN_SECONDS = 1.0
+LAG_EVERY_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
 
 
 def worker_name() -> str:
@@ -56,6 +60,7 @@ class InboxWorker:
         on_lag: Callable[[timedelta], None] | None = None,
         jobs: Sequence[Job] = (),
         jobs_every: float = 300.0,
+        gather_seconds: float = 0.0,
     ) -> None:
         self.owner = owner or worker_name()
         self._inbox = inbox
@@ -67,6 +72,8 @@ class InboxWorker:
         self._on_lag = on_lag
         self._jobs = tuple(jobs)
         self._jobs_every = jobs_every
+        self._gather_seconds = gather_seconds
+        self._lag_at = float("-inf")
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -106,15 +113,18 @@ class InboxWorker:
                 continue
             if handled < self._batch:
                 await self._sleep(self._poll_seconds)
+                if self._gather_seconds and not self._stopping:
+                    await asyncio.sleep(self._gather_seconds)
 
     async def run_once(self) -> int:
         """Claim one batch and process it; how many events were claimed."""
         events = await self._inbox.claim(self._batch, self.owner, self._lease_seconds, self._now())
-        for event in events:
-            if self._stopping:
-                break  # the rest are released when their lease expires
-            await self._process(event, self.owner)
-        if self._on_lag is not None:
+        if events:
+            await self._process(events, self.owner)
+        loop = asyncio.get_running_loop()
+        # Once a second at most: on SQLite the query is one more transaction at the write lock.
+        if self._on_lag is not None and loop.time() - self._lag_at >= LAG_EVERY_SECONDS:
+            self._lag_at = loop.time()
             self._on_lag(await self._inbox.lag(self._now()))
         return len(events)
 

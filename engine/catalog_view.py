@@ -2,11 +2,13 @@
 
 `CatalogView` is the protocol `book` reads; `CatalogAtClose` implements it over plain dicts, and
 `catalog_at` picks the versions in effect at an instant from full histories (storage may instead
-implement the protocol with queries).
+implement the protocol with queries). `CatalogHistory` holds every version in effect somewhere in a
+span of time, so a batch of receipts closed at different instants is booked from one read.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +16,7 @@ from typing import Protocol
 
 from engine.catalog import ModifierId, ModifierRule, PosItemId, ProductCost, ProductId, Recipe
 from engine.errors import NotFound
-from engine.versioning import in_effect
+from engine.versioning import Versioned, in_effect
 
 
 class CatalogView(Protocol):
@@ -71,3 +73,31 @@ def catalog_at(
         rules={k: r2 for k, v in by_modifier.items() if (r2 := in_effect(v, at)) is not None},
         costs={k: c for k, v in by_product.items() if (c := in_effect(v, at)) is not None},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogHistory:
+    """The recipes, rules and costs in effect at some instant of a span: `at(t)` is the catalog
+    at any `t` in that span."""
+
+    recipes: tuple[Recipe, ...] = ()
+    rules: tuple[ModifierRule, ...] = ()
+    costs: tuple[ProductCost, ...] = ()
+    _views: dict[int, CatalogAtClose] = field(default_factory=dict, compare=False, repr=False)
+    _edges: list[datetime] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        versions: list[Versioned] = [*self.recipes, *self.rules, *self.costs]
+        edges = {v.valid_from for v in versions}
+        edges |= {v.valid_to for v in versions if v.valid_to is not None}
+        self._edges.extend(sorted(edges))
+
+    def at(self, at: datetime) -> CatalogAtClose:
+        # Two instants with as many version edges at or before them see the same versions in
+        # effect (valid_from <= t < valid_to), so a batch builds one view per span, not per receipt.
+        span = bisect_right(self._edges, at)
+        view = self._views.get(span)
+        if view is None:
+            view = catalog_at(at, self.recipes, self.rules, self.costs)
+            self._views[span] = view
+        return view

@@ -29,7 +29,7 @@ from engine.catalog import (
     RuleKind,
     ServingSize,
 )
-from engine.catalog_view import CatalogAtClose
+from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.depletion import BookedLine, Booking
 from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
 from engine.quantity import Quantity
@@ -193,6 +193,19 @@ class CatalogRepository(Protocol):
         a receipt that closed at `at` is booked against (rule 6)."""
         ...
 
+    async def history(
+        self,
+        venue_id: VenueId,
+        provider: str,
+        start: datetime,
+        end: datetime,
+        pos_item_ids: Collection[PosItemId],
+        modifier_ids: Collection[ModifierId],
+    ) -> CatalogHistory:
+        """Every recipe, rule and cost version for these POS keys in effect at some instant of
+        [start, end]: one read for a batch of receipts closed in that span."""
+        ...
+
 
 class LedgerRepository(Protocol):
     """Counts, receivings and waste typed by managers; a product's ledger entries."""
@@ -224,11 +237,12 @@ class SalesRepository(Protocol):
         """Which of these line keys were processed before (booked, or tallied as unmapped)."""
         ...
 
-    async def add_booking(
-        self, venue_id: VenueId, booking: Booking, booked_at: datetime
+    async def add_bookings(
+        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
     ) -> frozenset[str]:
-        """Write a booking: receipt, lines, depletions, unmapped tallies, rollups. Returns the
-        keys of the lines this call wrote (a concurrent delivery may have written the others)."""
+        """Write bookings: receipts, lines, depletions, unmapped tallies, rollups, with a few
+        multi-row statements for all of them. Returns the keys of the lines this call wrote (a
+        concurrent delivery may have written the others). The bookings' line keys are distinct."""
         ...
 
     async def sale_lines(

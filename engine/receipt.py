@@ -38,7 +38,19 @@ class ReceiptState(StrEnum):
 
 def line_quantity(value: int | str | Decimal | Fraction) -> int:
     """A POS quantity (`2`, `"0.5"`, `Decimal("1.25")`) as milli-units, rounded half-even."""
+    if isinstance(value, int):
+        return value * 1000
+    if isinstance(value, str):
+        # Every webhook line passes here: plain decimals with up to three places are exact in
+        # milli-units without building a Fraction.
+        whole, _, places = value.strip().partition(".")
+        if _digits(whole or "0") and (not places or _digits(places)) and len(places) <= 3:
+            return int(whole or "0") * 1000 + int(places.ljust(3, "0"))
     return round_half_even(Fraction(value) * 1000)
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def source_key(provider: str, receipt_id: str, line_id: str) -> str:

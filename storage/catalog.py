@@ -29,7 +29,7 @@ from engine.catalog import (
     Swap,
     name_key,
 )
-from engine.catalog_view import CatalogAtClose
+from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.errors import Conflict, NotFound
 from engine.records import NewProduct, PosKind, PosThing
 from engine.venue import VenueId
@@ -296,22 +296,32 @@ class SqlCatalogRepository(CatalogReads):
         pos_item_ids: Collection[PosItemId],
         modifier_ids: Collection[ModifierId],
     ) -> CatalogAtClose:
-        found = await self._recipes(venue_id, at, provider=provider, external_ids=pos_item_ids)
-        recipes = [recipe for _, recipe in found]
-        rules = [
+        history = await self.history(venue_id, provider, at, at, pos_item_ids, modifier_ids)
+        return history.at(at)
+
+    async def history(
+        self,
+        venue_id: VenueId,
+        provider: str,
+        start: datetime,
+        end: datetime,
+        pos_item_ids: Collection[PosItemId],
+        modifier_ids: Collection[ModifierId],
+    ) -> CatalogHistory:
+        found = await self._recipes(
+            venue_id, start, provider=provider, external_ids=pos_item_ids, until=end
+        )
+        recipes = tuple(recipe for _, recipe in found)
+        rules = tuple(
             rule
             for _, rule in await self._rules(
-                venue_id, at, provider=provider, external_ids=modifier_ids
+                venue_id, start, provider=provider, external_ids=modifier_ids, until=end
             )
-        ]
+        )
         wanted = {item.product_id for r in recipes for item in r.items}
         wanted |= {p for r in rules for p in _rule_products(r)}
-        costs = await self._costs(venue_id, wanted, at)
-        return CatalogAtClose(
-            recipes={r.pos_item_id: r for r in recipes},
-            rules={r.modifier_id: r for r in rules},
-            costs={c.product_id: c for c in costs},
-        )
+        costs = tuple(await self._costs(venue_id, wanted, start, end))
+        return CatalogHistory(recipes, rules, costs)
 
 
 def _rule_products(rule: ModifierRule) -> set[ProductId]:

@@ -29,7 +29,7 @@ from engine.quantity import Quantity
 from engine.records import PosKind, PosThing
 from engine.units import Dimension
 from engine.venue import VenueId
-from storage.rows import in_effect, pos_thing_from_row, rule_kind_from_row
+from storage.rows import in_effect, in_effect_during, pos_thing_from_row, rule_kind_from_row
 from storage.tables import (
     mapping_items,
     mappings,
@@ -65,8 +65,13 @@ class CatalogReads:
         return costs[0]
 
     async def _costs(
-        self, venue_id: VenueId, product_ids: Collection[ProductId], at: datetime
+        self,
+        venue_id: VenueId,
+        product_ids: Collection[ProductId],
+        at: datetime,
+        until: datetime | None = None,
     ) -> list[ProductCost]:
+        """The costs in effect at `at`, or at some instant of [at, until]."""
         if not product_ids:
             return []
         currency = await self._currency(venue_id)
@@ -76,7 +81,7 @@ class CatalogReads:
             .where(
                 products.c.venue_id == venue_id,
                 product_costs.c.product_id.in_(sorted(product_ids)),
-                in_effect(product_costs, at),
+                in_effect_during(product_costs, at, until or at),
             )
         )
         return [
@@ -153,6 +158,7 @@ class CatalogReads:
         provider: str | None = None,
         external_ids: Collection[PosItemId] | None = None,
         row_id: int | None = None,
+        until: datetime | None = None,
     ) -> list[tuple[PosThing, Recipe]]:
         query = (
             select(
@@ -168,7 +174,7 @@ class CatalogReads:
             .join(pos_items, pos_items.c.id == mappings.c.pos_item_id)
             .join(mapping_items, mapping_items.c.mapping_id == mappings.c.id)
             .join(products, products.c.id == mapping_items.c.product_id)
-            .where(mappings.c.venue_id == venue_id, in_effect(mappings, at))
+            .where(mappings.c.venue_id == venue_id, in_effect_during(mappings, at, until or at))
             .order_by(pos_items.c.name, mappings.c.id, mapping_items.c.id)
         )
         query = _narrow(query, pos_items, provider, external_ids, row_id)
@@ -202,6 +208,7 @@ class CatalogReads:
         provider: str | None = None,
         external_ids: Collection[ModifierId] | None = None,
         row_id: int | None = None,
+        until: datetime | None = None,
     ) -> list[tuple[PosThing, ModifierRule]]:
         if external_ids is not None and not external_ids:
             return []
@@ -215,7 +222,10 @@ class CatalogReads:
             )
             .join(pos_modifiers, pos_modifiers.c.id == modifier_rules.c.pos_modifier_id)
             .outerjoin(products, products.c.id == modifier_rules.c.product_id)
-            .where(modifier_rules.c.venue_id == venue_id, in_effect(modifier_rules, at))
+            .where(
+                modifier_rules.c.venue_id == venue_id,
+                in_effect_during(modifier_rules, at, until or at),
+            )
             .order_by(pos_modifiers.c.name)
         )
         query = _narrow(query, pos_modifiers, provider, external_ids, row_id)

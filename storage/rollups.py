@@ -8,7 +8,7 @@ two concurrent bookings lock them in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.depletion import Unmapped, UnmappedKind
 from engine.venue import VenueId
-from storage.dialects import insert_for
+from storage.dialects import InsertFor, prepared
 from storage.tables import (
     daily_item_sales,
     daily_product_usage,
@@ -51,64 +51,85 @@ class Rollup:
         total[1] += cogs
 
 
+ITEM_SUMS = ("quantity", "net_amount", "cogs", "lines")
+
+
+def _item_upsert(insert: InsertFor) -> Any:
+    statement = insert(daily_item_sales)
+    return statement.on_conflict_do_update(
+        index_elements=[
+            daily_item_sales.c.venue_id,
+            daily_item_sales.c.business_day,
+            daily_item_sales.c.pos_item_id,
+        ],
+        set_={c: daily_item_sales.c[c] + statement.excluded[c] for c in ITEM_SUMS},
+    )
+
+
+def _usage_upsert(insert: InsertFor) -> Any:
+    statement = insert(daily_product_usage)
+    return statement.on_conflict_do_update(
+        index_elements=[
+            daily_product_usage.c.venue_id,
+            daily_product_usage.c.business_day,
+            daily_product_usage.c.product_id,
+        ],
+        set_={
+            "quantity": daily_product_usage.c.quantity + statement.excluded.quantity,
+            "cogs": daily_product_usage.c.cogs + statement.excluded.cogs,
+        },
+    )
+
+
+def _receipts_upsert(insert: InsertFor) -> Any:
+    statement = insert(daily_receipts)
+    return statement.on_conflict_do_update(
+        index_elements=[daily_receipts.c.venue_id, daily_receipts.c.business_day],
+        set_={"receipts": daily_receipts.c.receipts + statement.excluded.receipts},
+    )
+
+
 async def write_rollup(connection: AsyncConnection, venue_id: VenueId, rollup: Rollup) -> None:
-    if rollup.items:
-        statement = insert_for(connection, daily_item_sales)
-        added = ("quantity", "net_amount", "cogs", "lines")
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[
-                    daily_item_sales.c.venue_id,
-                    daily_item_sales.c.business_day,
-                    daily_item_sales.c.pos_item_id,
-                ],
-                set_={c: daily_item_sales.c[c] + statement.excluded[c] for c in added},
-            ),
-            [
-                {
-                    "venue_id": venue_id,
-                    "business_day": rollup.day,
-                    "pos_item_id": item,
-                    **dict(zip(added, rollup.items[item], strict=True)),
-                }
-                for item in sorted(rollup.items)
-            ],
-        )
-    if rollup.usage:
-        statement = insert_for(connection, daily_product_usage)
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[
-                    daily_product_usage.c.venue_id,
-                    daily_product_usage.c.business_day,
-                    daily_product_usage.c.product_id,
-                ],
-                set_={
-                    "quantity": daily_product_usage.c.quantity + statement.excluded.quantity,
-                    "cogs": daily_product_usage.c.cogs + statement.excluded.cogs,
-                },
-            ),
-            [
-                {
-                    "venue_id": venue_id,
-                    "business_day": rollup.day,
-                    "product_id": product,
-                    "quantity": rollup.usage[product][0],
-                    "cogs": rollup.usage[product][1],
-                }
-                for product in sorted(rollup.usage)
-            ],
-        )
-    if rollup.receipts:
-        statement = insert_for(connection, daily_receipts).values(
-            venue_id=venue_id, business_day=rollup.day, receipts=rollup.receipts
-        )
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[daily_receipts.c.venue_id, daily_receipts.c.business_day],
-                set_={"receipts": daily_receipts.c.receipts + statement.excluded.receipts},
-            )
-        )
+    await write_rollups(connection, venue_id, [rollup])
+
+
+async def write_rollups(
+    connection: AsyncConnection, venue_id: VenueId, rollups: Iterable[Rollup]
+) -> None:
+    """Add each day's sums: one upsert per rollup table, its rows in key order."""
+    days = sorted(rollups, key=lambda r: r.day)
+    items = [
+        {
+            "venue_id": venue_id,
+            "business_day": r.day,
+            "pos_item_id": item,
+            **dict(zip(ITEM_SUMS, r.items[item], strict=True)),
+        }
+        for r in days
+        for item in sorted(r.items)
+    ]
+    if items:
+        await connection.execute(prepared(connection, _item_upsert), items)
+    usage = [
+        {
+            "venue_id": venue_id,
+            "business_day": r.day,
+            "product_id": product,
+            "quantity": r.usage[product][0],
+            "cogs": r.usage[product][1],
+        }
+        for r in days
+        for product in sorted(r.usage)
+    ]
+    if usage:
+        await connection.execute(prepared(connection, _usage_upsert), usage)
+    counted = [
+        {"venue_id": venue_id, "business_day": r.day, "receipts": r.receipts}
+        for r in days
+        if r.receipts
+    ]
+    if counted:
+        await connection.execute(prepared(connection, _receipts_upsert), counted)
 
 
 def _later(table: Table, excluded: Any, column: str) -> ColumnElement[datetime]:
@@ -119,6 +140,42 @@ def _earlier(table: Table, excluded: Any, column: str) -> ColumnElement[datetime
     return case((excluded[column] < table.c[column], excluded[column]), else_=table.c[column])
 
 
+def _seen_upsert(table: Table) -> Callable[[InsertFor], Any]:
+    def build(insert: InsertFor) -> Any:
+        statement = insert(table)
+        return statement.on_conflict_do_update(
+            index_elements=[table.c.venue_id, table.c.provider, table.c.external_id],
+            set_={"last_seen": _later(table, statement.excluded, "last_seen")},
+        )
+
+    return build
+
+
+_SEEN_UPSERTS = {
+    UnmappedKind.ITEM: _seen_upsert(pos_items),
+    UnmappedKind.MODIFIER: _seen_upsert(pos_modifiers),
+}
+
+
+def _tally_upsert(insert: InsertFor) -> Any:
+    statement = insert(unmapped_tallies)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[
+            unmapped_tallies.c.venue_id,
+            unmapped_tallies.c.kind,
+            unmapped_tallies.c.provider,
+            unmapped_tallies.c.external_id,
+        ],
+        set_={
+            "seen": unmapped_tallies.c.seen + excluded.seen,
+            "name": excluded.name,
+            "first_seen": _earlier(unmapped_tallies, excluded, "first_seen"),
+            "last_seen": _later(unmapped_tallies, excluded, "last_seen"),
+        },
+    )
+
+
 async def tally(connection: AsyncConnection, venue_id: VenueId, seen: Sequence[Unmapped]) -> None:
     """Count each unmapped sighting once, and remember the POS item or modifier it names."""
     grouped: dict[tuple[str, str, str], list[Unmapped]] = {}
@@ -127,38 +184,16 @@ async def tally(connection: AsyncConnection, venue_id: VenueId, seen: Sequence[U
         grouped.setdefault(key, []).append(sighting)
     if not grouped:
         return
-    for kind, table in ((UnmappedKind.ITEM, pos_items), (UnmappedKind.MODIFIER, pos_modifiers)):
+    for kind, build in _SEEN_UPSERTS.items():
         rows = [
             _seen_row(venue_id, group)
             for key, group in sorted(grouped.items())
             if key[0] == kind.value
         ]
         if rows:
-            statement = insert_for(connection, table)
-            await connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[table.c.venue_id, table.c.provider, table.c.external_id],
-                    set_={"last_seen": _later(table, statement.excluded, "last_seen")},
-                ),
-                rows,
-            )
-    statement = insert_for(connection, unmapped_tallies)
-    excluded = statement.excluded
+            await connection.execute(prepared(connection, build), rows)
     await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[
-                unmapped_tallies.c.venue_id,
-                unmapped_tallies.c.kind,
-                unmapped_tallies.c.provider,
-                unmapped_tallies.c.external_id,
-            ],
-            set_={
-                "seen": unmapped_tallies.c.seen + excluded.seen,
-                "name": excluded.name,
-                "first_seen": _earlier(unmapped_tallies, excluded, "first_seen"),
-                "last_seen": _later(unmapped_tallies, excluded, "last_seen"),
-            },
-        ),
+        prepared(connection, _tally_upsert),
         [
             {**_seen_row(venue_id, group), "kind": key[0], "seen": len(group)}
             for key, group in sorted(grouped.items())

@@ -38,7 +38,18 @@ def pos_thing_from_row(row: AnyRow, kind: PosKind) -> PosThing:
 
 def in_effect(table: Table, at: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """`valid_from <= at < valid_to` (NULL: still in effect)."""
-    return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
+    return in_effect_during(table, at, at)
+
+
+def in_effect_during(
+    table: Table,
+    start: datetime | ColumnElement[datetime],
+    end: datetime | ColumnElement[datetime],
+) -> ColumnElement[bool]:
+    """In effect at some instant of [start, end]: `valid_from <= end` and `start < valid_to`."""
+    return and_(
+        table.c.valid_from <= end, or_(table.c.valid_to.is_(None), table.c.valid_to > start)
+    )
 
 
 def rule_columns(kind: RuleKind) -> dict[str, Any]:

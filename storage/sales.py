@@ -10,21 +10,23 @@ touch rows in a fixed order (table, then key) so concurrent bookings cannot dead
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.catalog import MappingId, PosItemId, ProductId
-from engine.depletion import BookedLine, Booking, Movement
+from engine.depletion import BookedLine, Booking, Movement, UnmappedKind
 from engine.money import Cost, Money
 from engine.quantity import Quantity
 from engine.refunds import RefundBooking, RefundedLine
 from engine.units import Dimension
 from engine.venue import VenueId
-from storage.dialects import insert_for
-from storage.rollups import Rollup, tally, write_rollup
+from storage.dialects import InsertFor, insert_for, prepared
+from storage.rollups import Rollup, tally, write_rollup, write_rollups
 from storage.tables import (
     depletions,
     mappings,
@@ -42,130 +44,130 @@ class SqlSalesRepository:
         self._connection = connection
 
     async def booked_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
-        if not keys:
-            return frozenset()
-        wanted = sorted(set(keys))
-        query = union_all(
-            select(sale_lines.c.source_key).where(
-                sale_lines.c.venue_id == venue_id, sale_lines.c.source_key.in_(wanted)
-            ),
-            select(unmapped_lines.c.source_key).where(
-                unmapped_lines.c.venue_id == venue_id, unmapped_lines.c.source_key.in_(wanted)
-            ),
-        )
-        return frozenset((await self._connection.scalars(query)).all())
+        found: set[str] = set()
+        for wanted in _chunks(sorted(set(keys))):
+            query = union_all(
+                select(sale_lines.c.source_key).where(
+                    sale_lines.c.venue_id == venue_id, sale_lines.c.source_key.in_(wanted)
+                ),
+                select(unmapped_lines.c.source_key).where(
+                    unmapped_lines.c.venue_id == venue_id,
+                    unmapped_lines.c.source_key.in_(wanted),
+                ),
+            )
+            found.update((await self._connection.scalars(query)).all())
+        return frozenset(found)
 
-    async def add_booking(
-        self, venue_id: VenueId, booking: Booking, booked_at: datetime
+    async def add_bookings(
+        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
     ) -> frozenset[str]:
         won: set[str] = set()
-        booked: list[tuple[BookedLine, int, int]] = []
-        new_receipt = False
-        if booking.lines:
-            receipt_id, new_receipt = await self._receipt(venue_id, booking, booked_at)
-            booked = await self._insert_lines(venue_id, booking, receipt_id)
-            won.update(line.source_key for line, _, _ in booked)
-            await self._insert_depletions(venue_id, booking, booked)
-        item_keys = sorted({u.source_key for u in booking.unmapped if u.kind.value == "item"})
-        if item_keys:
-            statement = (
-                insert_for(self._connection, unmapped_lines)
-                .values(
-                    [
-                        {"venue_id": venue_id, "source_key": key, "seen_at": booking.closed_at}
-                        for key in item_keys
-                    ]
-                )
-                .on_conflict_do_nothing(
-                    index_elements=[unmapped_lines.c.venue_id, unmapped_lines.c.source_key]
-                )
-                .returning(unmapped_lines.c.source_key)
+        selling = [b for b in bookings if b.lines]
+        booked: list[_Written] = []
+        new_receipts: set[tuple[str, str]] = set()
+        if selling:
+            receipt_ids, new_receipts = await self._receipts(venue_id, selling, booked_at)
+            booked = await self._insert_lines(venue_id, selling, receipt_ids)
+            won.update(w.line.source_key for w in booked)
+            await self._insert_depletions(venue_id, booked)
+        unmapped_items = [
+            {"venue_id": venue_id, "source_key": u.source_key, "seen_at": b.closed_at}
+            for b in bookings
+            for u in b.unmapped
+            if u.kind is UnmappedKind.ITEM
+        ]
+        if unmapped_items:
+            unmapped_items.sort(key=lambda row: str(row["source_key"]))
+            found = await self._connection.execute(
+                prepared(self._connection, _unmapped_insert), unmapped_items
             )
-            won.update((await self._connection.scalars(statement)).all())
+            won.update(row[0] for row in found)
         await tally(
-            self._connection, venue_id, [u for u in booking.unmapped if u.source_key in won]
+            self._connection,
+            venue_id,
+            [u for b in bookings for u in b.unmapped if u.source_key in won],
         )
-        rollup = Rollup(booking.business_day, receipts=1 if booked and new_receipt else 0)
-        for line, _, pos_item in booked:
-            rollup.add_item(pos_item, line.quantity, line.net_amount.minor, line.cogs.micro, 1)
-            for m in line.movements:
-                rollup.add_usage(m.product_id, m.quantity.milli, m.cogs.micro)
-        await write_rollup(self._connection, venue_id, rollup)
+        await write_rollups(self._connection, venue_id, _rollups(booked, new_receipts))
         return frozenset(won)
 
-    async def _receipt(
-        self, venue_id: VenueId, booking: Booking, booked_at: datetime
-    ) -> tuple[int, bool]:
-        inserted = await self._connection.scalar(
-            insert_for(self._connection, receipts)
-            .values(
-                venue_id=venue_id,
-                provider=booking.provider,
-                external_id=booking.receipt_id,
-                version=str(booking.version),
-                closed_at=booking.closed_at,
-                business_day=booking.business_day,
-                currency=booking.currency,
-                booked_at=booked_at,
+    async def _receipts(
+        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
+    ) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+        """Each booking's receipt row id by (provider, receipt id), and which rows this call made.
+        A receipt booked before keeps its row (the first version's close and version)."""
+        rows: dict[tuple[str, str], dict[str, object]] = {}
+        for b in bookings:
+            rows.setdefault(
+                (b.provider, b.receipt_id),
+                {
+                    "venue_id": venue_id,
+                    "provider": b.provider,
+                    "external_id": b.receipt_id,
+                    "version": str(b.version),
+                    "closed_at": b.closed_at,
+                    "business_day": b.business_day,
+                    "currency": b.currency,
+                    "booked_at": booked_at,
+                },
             )
-            .on_conflict_do_nothing(
-                index_elements=[receipts.c.venue_id, receipts.c.provider, receipts.c.external_id]
-            )
-            .returning(receipts.c.id)
+        inserted = await self._connection.execute(
+            prepared(self._connection, _receipt_insert), [rows[k] for k in sorted(rows)]
         )
-        if inserted is not None:
-            return int(inserted), True
-        existing = await self._connection.scalar(
-            select(receipts.c.id).where(
-                receipts.c.venue_id == venue_id,
-                receipts.c.provider == booking.provider,
-                receipts.c.external_id == booking.receipt_id,
-            )
-        )
-        assert existing is not None
-        return int(existing), False
+        ids = {(row.provider, row.external_id): int(row.id) for row in inserted}
+        made = set(ids)
+        missing = [key for key in rows if key not in ids]
+        for chunk in _chunks(missing):
+            for row in await self._connection.execute(
+                select(receipts.c.id, receipts.c.provider, receipts.c.external_id).where(
+                    receipts.c.venue_id == venue_id,
+                    receipts.c.external_id.in_(sorted({external for _, external in chunk})),
+                )
+            ):
+                ids.setdefault((row.provider, row.external_id), int(row.id))
+        return ids, made
 
     async def _insert_lines(
-        self, venue_id: VenueId, booking: Booking, receipt_id: int
-    ) -> list[tuple[BookedLine, int, int]]:
+        self,
+        venue_id: VenueId,
+        bookings: Sequence[Booking],
+        receipt_ids: Mapping[tuple[str, str], int],
+    ) -> list[_Written]:
         """Insert the lines; returns those this call wrote, with their row id and POS item row."""
-        mapping_ids = sorted({line.mapping_id for line in booking.lines})
-        items = {
-            row[0]: row[1]
+        mapping_ids = sorted({line.mapping_id for b in bookings for line in b.lines})
+        items: dict[int, int] = {}
+        for chunk in _chunks(mapping_ids):
             for row in await self._connection.execute(
-                select(mappings.c.id, mappings.c.pos_item_id).where(mappings.c.id.in_(mapping_ids))
-            )
-        }
-        statement = (
-            insert_for(self._connection, sale_lines)
-            .values(
-                [_line_values(venue_id, booking, receipt_id, items, line) for line in booking.lines]
-            )
-            .on_conflict_do_nothing(index_elements=[sale_lines.c.venue_id, sale_lines.c.source_key])
-            .returning(sale_lines.c.source_key, sale_lines.c.id)
-        )
-        ids = {row[0]: row[1] for row in await self._connection.execute(statement)}
+                select(mappings.c.id, mappings.c.pos_item_id).where(mappings.c.id.in_(chunk))
+            ):
+                items[row[0]] = row[1]
+        values = [
+            _line_values(venue_id, b, receipt_ids[(b.provider, b.receipt_id)], items, line)
+            for b in bookings
+            for line in b.lines
+        ]
+        values.sort(key=lambda row: str(row["source_key"]))
+        found = await self._connection.execute(prepared(self._connection, _line_insert), values)
+        ids = {row[0]: int(row[1]) for row in found}
         return [
-            (line, int(ids[line.source_key]), int(items[line.mapping_id]))
-            for line in booking.lines
+            _Written(b, line, ids[line.source_key], int(items[line.mapping_id]))
+            for b in bookings
+            for line in b.lines
             if line.source_key in ids
         ]
 
-    async def _insert_depletions(
-        self, venue_id: VenueId, booking: Booking, booked: Iterable[tuple[BookedLine, int, int]]
-    ) -> None:
+    async def _insert_depletions(self, venue_id: VenueId, booked: Iterable[_Written]) -> None:
         rows = [
             {
                 "venue_id": venue_id,
-                "sale_line_id": line_id,
+                "sale_line_id": w.line_id,
                 "product_id": m.product_id,
                 "quantity": m.quantity.milli,
                 "cogs": m.cogs.micro,
-                "closed_at": booking.closed_at,
-                "business_day": booking.business_day,
+                "closed_at": w.booking.closed_at,
+                "business_day": w.booking.business_day,
             }
-            for line, line_id, _ in booked
-            for m in line.movements
+            for w in booked
+            for m in w.line.movements
         ]
         if rows:
             await self._connection.execute(depletions.insert(), rows)
@@ -316,3 +318,70 @@ def _refund_values(
         "business_day": booking.business_day,
         "restocked": line.restocked,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A sale line this call inserted: its booking, its row id and its POS item row."""
+
+    booking: Booking
+    line: BookedLine
+    line_id: int
+    pos_item: int
+
+
+CHUNK = 500  # keys per IN (...): well under both databases' bound-parameter limits
+
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _rollups(booked: Iterable[_Written], new_receipts: set[tuple[str, str]]) -> list[Rollup]:
+    """What the written lines add to each business day; a receipt row this call made counts
+    once, on the day of its first booking with a written line."""
+    days: dict[date, Rollup] = {}
+    counted: set[tuple[str, str]] = set()
+    for w in booked:
+        b, line = w.booking, w.line
+        rollup = days.setdefault(b.business_day, Rollup(b.business_day))
+        key = (b.provider, b.receipt_id)
+        if key in new_receipts and key not in counted:
+            counted.add(key)
+            rollup.receipts += 1
+        rollup.add_item(w.pos_item, line.quantity, line.net_amount.minor, line.cogs.micro, 1)
+        for m in line.movements:
+            rollup.add_usage(m.product_id, m.quantity.milli, m.cogs.micro)
+    return list(days.values())
+
+
+def _receipt_insert(insert: InsertFor) -> Any:
+    return (
+        insert(receipts)
+        .on_conflict_do_nothing(
+            index_elements=[receipts.c.venue_id, receipts.c.provider, receipts.c.external_id]
+        )
+        .returning(receipts.c.id, receipts.c.provider, receipts.c.external_id)
+    )
+
+
+def _line_insert(insert: InsertFor) -> Any:
+    return (
+        insert(sale_lines)
+        .on_conflict_do_nothing(index_elements=[sale_lines.c.venue_id, sale_lines.c.source_key])
+        .returning(sale_lines.c.source_key, sale_lines.c.id)
+    )
+
+
+def _unmapped_insert(insert: InsertFor) -> Any:
+    return (
+        insert(unmapped_lines)
+        .on_conflict_do_nothing(
+            index_elements=[unmapped_lines.c.venue_id, unmapped_lines.c.source_key]
+        )
+        .returning(unmapped_lines.c.source_key)
+    )

@@ -12,11 +12,12 @@ commits (the inbox worker marks its event done in the same transaction).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.depletion import BookedLine, Unmapped, UnmappedKind, book
+from engine.catalog_view import CatalogHistory
+from engine.depletion import BookedLine, Booking, Unmapped, UnmappedKind, book
 from engine.errors import EngineError, InvalidInput
 from engine.money import Cost, Money
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -106,23 +107,116 @@ async def ingest_receipt_in(
     uow: UnitOfWork, venue: Venue, receipt: Receipt, *, now: datetime
 ) -> IngestResult:
     """`ingest_receipt` inside the caller's open unit of work; the caller commits."""
-    if receipt.state is not ReceiptState.PAID:
-        return IngestResult(receipt.provider, receipt.receipt_id, receipt.state, (), (), ())
-    validate_receipt(receipt, venue.currency)
-    keys = [receipt.key(line) for line in receipt.lines]
-    already = await uow.sales.booked_keys(venue.id, keys)
-    fresh = [line for line in receipt.lines if receipt.key(line) not in already]
-    catalog = await uow.catalog.view_at(
+    (result,) = await ingest_receipts_in(uow, venue, [receipt], now=now)
+    return result
+
+
+async def ingest_receipts_in(
+    uow: UnitOfWork, venue: Venue, receipts: Sequence[Receipt], *, now: datetime
+) -> tuple[IngestResult, ...]:
+    """Book receipts of one venue inside the caller's unit of work, as one `ingest_receipt_in`
+    each in the order given would (a later delivery of a receipt skips the lines an earlier one
+    booked), but with one read of the keys already booked, one of the catalog over the span of
+    their closes, and a few multi-row writes for all of them. Raises at the first receipt the
+    rules refuse (`InvalidInput`, `NotFound`) before writing anything."""
+    plan = plan_bookings(venue, receipts, await read_context(uow, venue, receipts))
+    return await write_receipts(uow, venue, plan, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptPlan:
+    """Receipts and their bookings (by position; paid receipts only), computed by
+    `plan_bookings`, written by `write_receipts`."""
+
+    receipts: tuple[Receipt, ...]
+    bookings: Mapping[int, Booking]
+
+
+@dataclass(frozen=True, slots=True)
+class BookingContext:
+    """What booking receipts reads: the line keys already booked and each provider's catalog
+    over the span of the receipts' closes."""
+
+    already: frozenset[str]
+    catalogs: Mapping[str, CatalogHistory]
+
+
+async def read_context(
+    uow: UnitOfWork, venue: Venue, receipts: Sequence[Receipt]
+) -> BookingContext:
+    """Validate the paid receipts (raises `InvalidInput`) and read what booking them needs.
+
+    It may run in a unit of work of its own, before `plan_bookings` and the writing one: the inbox
+    worker does, so that on SQLite booking in memory holds no write lock. A line some concurrent
+    delivery books in between loses its insert at the write and is reported skipped, exactly as
+    when everything runs in one transaction."""
+    paid = [r for r in receipts if r.state is ReceiptState.PAID]
+    for receipt in paid:
+        validate_receipt(receipt, venue.currency)
+    already = await uow.sales.booked_keys(venue.id, [r.key(ln) for r in paid for ln in r.lines])
+    catalogs = {
+        provider: await _history(uow, venue, [r for r in paid if r.provider == provider], already)
+        for provider in sorted({r.provider for r in paid})
+    }
+    return BookingContext(already, catalogs)
+
+
+def plan_bookings(
+    venue: Venue, receipts: Sequence[Receipt], context: BookingContext
+) -> ReceiptPlan:
+    """Book the receipts in memory, in order: a later delivery of a receipt skips the lines an
+    earlier one booked. Raises `NotFound` (a product with no cost at a close)."""
+    already = set(context.already)
+    bookings: dict[int, Booking] = {}
+    for index, receipt in enumerate(receipts):
+        if receipt.state is ReceiptState.PAID:
+            catalog = context.catalogs[receipt.provider].at(receipt.closed_at)
+            bookings[index] = booking = book(receipt, catalog, already, venue=venue)
+            already |= booking.processed_keys
+    return ReceiptPlan(tuple(receipts), bookings)
+
+
+async def write_receipts(
+    uow: UnitOfWork, venue: Venue, plan: ReceiptPlan, *, now: datetime
+) -> tuple[IngestResult, ...]:
+    """The writing half of `ingest_receipts_in`: lines, depletions, tallies, rollups, alerts."""
+    written = await uow.sales.add_bookings(venue.id, list(plan.bookings.values()), now)
+    results = tuple(
+        _result(receipt, plan.bookings.get(index), written)
+        for index, receipt in enumerate(plan.receipts)
+    )
+    # Alerts (issue 5): outbox rows in this same transaction; Slack is the dispatcher's business.
+    await after_booking(
+        uow,
+        venue,
+        [(r.closed_at, result.booked) for r, result in zip(plan.receipts, results, strict=True)],
+        [u for result in results for u in result.unmapped],
+        now,
+    )
+    return results
+
+
+async def _history(
+    uow: UnitOfWork, venue: Venue, receipts: Sequence[Receipt], already: Set[str]
+) -> CatalogHistory:
+    """The catalog of one provider over the span of these receipts' closes, for their lines not
+    booked yet."""
+    fresh = [line for r in receipts for line in r.lines if r.key(line) not in already]
+    return await uow.catalog.history(
         venue.id,
-        receipt.provider,
-        receipt.closed_at,
+        receipts[0].provider,
+        min(r.closed_at for r in receipts),
+        max(r.closed_at for r in receipts),
         {line.pos_item_id for line in fresh},
         {m.modifier_id for line in fresh for m in line.modifiers},
     )
-    booking = book(receipt, catalog, already, venue=venue)
-    written = await uow.sales.add_booking(venue.id, booking, now)
+
+
+def _result(receipt: Receipt, booking: Booking | None, written: Set[str]) -> IngestResult:
+    if booking is None:
+        return IngestResult(receipt.provider, receipt.receipt_id, receipt.state, (), (), ())
     lost = [key for key in sorted(booking.processed_keys) if key not in written]
-    result = IngestResult(
+    return IngestResult(
         provider=receipt.provider,
         receipt_id=receipt.receipt_id,
         state=receipt.state,
@@ -130,9 +224,6 @@ async def ingest_receipt_in(
         skipped=(*booking.skipped, *lost),
         unmapped=tuple(u for u in booking.unmapped if u.source_key in written),
     )
-    # Alerts (issue 5): outbox rows in this same transaction; Slack is the dispatcher's business.
-    await after_booking(uow, venue, receipt.closed_at, result.booked, result.unmapped, now)
-    return result
 
 
 async def ingest_refund(

@@ -66,34 +66,36 @@ def _containers(milli: int) -> str:
 async def after_booking(
     uow: UnitOfWork,
     venue: Venue,
-    closed_at: datetime,
-    booked: Sequence[BookedLine],
+    sales: Sequence[tuple[datetime, Sequence[BookedLine]]],
     unmapped: Sequence[Unmapped],
     now: datetime,
 ) -> None:
-    """LOW STOCK for products this booking took across their reorder point; UNMAPPED for POS
-    items and modifiers it tallied for the first time."""
-    if not booked and not unmapped:
+    """LOW STOCK for products these bookings took across their reorder point; UNMAPPED for POS
+    items and modifiers they tallied for the first time. `sales`: each receipt's close and the
+    lines it booked (a batch of receipts is one change: its crossings share one message)."""
+    if not any(lines for _, lines in sales) and not unmapped:
         return
     settings = await uow.settings.get(venue.id)
     if settings.alert_channel is None:
         return
-    depleted: dict[ProductId, Quantity] = {}
-    for line in booked:
-        for m in line.movements:
-            held = depleted.get(m.product_id)
-            depleted[m.product_id] = m.quantity if held is None else held + m.quantity
-    if depleted and settings.low_stock_alerts:
-        ids = set(depleted)
+    moved_by: dict[ProductId, list[tuple[datetime, Quantity]]] = {}
+    for closed_at, lines in sales:
+        for line in lines:
+            for m in line.movements:
+                moved_by.setdefault(m.product_id, []).append((closed_at, m.quantity))
+    if moved_by and settings.low_stock_alerts:
+        ids = set(moved_by)
         if len(ids) <= 3:
             figures = [f for pid in sorted(ids) for f in await uow.queries.on_hand(venue.id, pid)]
         else:
             figures = [f for f in await uow.queries.on_hand(venue.id) if f.product.id in ids]
         levels = []
         for f in figures:
-            # Rule 7: a receipt closed before the last count did not move on-hand.
-            moved = f.last_count_at is None or closed_at > f.last_count_at
-            before = f.on_hand + depleted[f.product.id] if moved else f.on_hand
+            before = f.on_hand
+            for closed_at, quantity in moved_by[f.product.id]:
+                # Rule 7: a receipt closed before the last count did not move on-hand.
+                if f.last_count_at is None or closed_at > f.last_count_at:
+                    before = before + quantity
             levels.append(Level(f.product, before, f.on_hand))
         await _stock(uow, venue, settings, levels, now, cause="sales", actor=None)
     if unmapped:

@@ -25,7 +25,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import cast
 
 from engine.catalog import ModifierId, PosItemId, name_key
@@ -183,7 +182,7 @@ def _quantity(body: JsonObject, key: str, where: str) -> int:
         raise InvalidInput(f'{where}.{key} must be a decimal string like "1.5", not {_type(value)}')
     if not _DECIMAL.match(text):
         raise InvalidInput(f'{where}.{key} {value!r} is not a positive decimal like "1.5"')
-    milli = line_quantity(Decimal(text))
+    milli = line_quantity(text)
     if milli <= 0:
         raise InvalidInput(f"{where}.{key} must be more than zero")
     return milli

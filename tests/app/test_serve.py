@@ -49,7 +49,16 @@ def wait_for_health(url: str, process: subprocess.Popen[str], deadline: float) -
 
 
 @pytest.mark.slow
-def test_serve_answers_and_stops_on_sigterm(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("words", "booking"),
+    [
+        (["serve"], "booking webhooks in this process"),
+        (["serve", "--no-worker"], "webhooks are stored here; `barback worker` books them"),
+    ],
+)
+def test_serve_answers_and_stops_on_sigterm(
+    database_url: str, tmp_path: Path, words: list[str], booking: str
+) -> None:
     port = free_port()
     env = {
         key: value
@@ -71,7 +80,7 @@ def test_serve_answers_and_stops_on_sigterm(database_url: str, tmp_path: Path) -
     assert upgrade.returncode == 0, upgrade.stderr
 
     process = subprocess.Popen(
-        [*command, "serve"],
+        [*command, *words],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -91,6 +100,7 @@ def test_serve_answers_and_stops_on_sigterm(database_url: str, tmp_path: Path) -
     assert f"barback listening on http://127.0.0.1:{port}" in output
     assert "Slack is off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)" in output
     assert "received SIGTERM, shutting down" in output
+    assert booking in output
     key_file = tmp_path / "data" / "secret.key"
     assert key_file.stat().st_mode & 0o777 == 0o600
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -36,8 +37,8 @@ class FakeInbox:
 async def test_a_wake_processes_at_once_and_stop_is_graceful() -> None:
     inbox, seen = FakeInbox(), []
 
-    async def process(stored: StoredEvent, owner: str) -> None:
-        seen.append(stored.id)
+    async def process(stored: Sequence[StoredEvent], owner: str) -> None:
+        seen.extend(e.id for e in stored)
 
     lags: list[timedelta] = []
     worker = InboxWorker(
@@ -64,8 +65,8 @@ async def test_a_failing_database_is_retried_with_backoff() -> None:
     inbox, seen = FakeInbox(failures=2), []
     inbox.due.append(event())
 
-    async def process(stored: StoredEvent, owner: str) -> None:
-        seen.append(stored.id)
+    async def process(stored: Sequence[StoredEvent], owner: str) -> None:
+        seen.extend(e.id for e in stored)
 
     worker = InboxWorker(inbox, process, lambda: NOW, poll_seconds=60)  # type: ignore[arg-type]
     worker.start()
@@ -80,9 +81,39 @@ async def test_drain_processes_until_nothing_is_due() -> None:
     inbox = FakeInbox(due=[event() for _ in range(45)])
     seen: list[int] = []
 
-    async def process(stored: StoredEvent, owner: str) -> None:
-        seen.append(stored.id)
+    async def process(stored: Sequence[StoredEvent], owner: str) -> None:
+        seen.extend(e.id for e in stored)
 
     worker = InboxWorker(inbox, process, lambda: NOW, batch=20)  # type: ignore[arg-type]
     assert await worker.drain() == 45
     assert len(seen) == 45
+
+
+async def test_a_wake_gathers_before_claiming() -> None:
+    inbox, seen = FakeInbox(), []
+
+    async def process(stored: Sequence[StoredEvent], owner: str) -> None:
+        seen.append([e.id for e in stored])
+
+    worker = InboxWorker(
+        inbox,  # type: ignore[arg-type]
+        process,
+        lambda: NOW,
+        poll_seconds=60,
+        gather_seconds=0.3,
+    )
+    worker.start()
+    await asyncio.sleep(0.05)
+    claims = inbox.claims
+    for _ in range(3):  # three commits in a row: one claim books them together
+        inbox.due.append(event())
+        worker.wake()
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    assert (inbox.claims, seen) == (claims, [])
+    for _ in range(100):
+        if seen:
+            break
+        await asyncio.sleep(0.02)
+    assert (inbox.claims, seen) == (claims + 1, [[7, 7, 7]])
+    await asyncio.wait_for(worker.stop(), timeout=1)

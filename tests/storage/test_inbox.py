@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.errors import NotFound
 from engine.inbox import EventId, EventSink, EventState, Inbox, RawEvent, RetryPolicy
 from storage.database import Database, open_database
-from storage.inbox import SqlInbox, mark_done_in
+from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
 from storage.inbox_writer import InboxWriter, inbox_writer
 from storage.tables import webhook_events
 from tests.conftest import DbTarget
@@ -154,6 +154,20 @@ async def test_mark_done_in_follows_the_callers_transaction(
     async with database.engine.begin() as connection:
         assert await mark_done_in(connection, event_id, "worker-1", LATER)
     assert (await inbox.get(event_id)).state is EventState.DONE
+
+
+async def test_mark_all_done_in_marks_only_what_the_owner_holds(
+    inbox: SqlInbox, database: Database
+) -> None:
+    mine, theirs, unclaimed = await store(database, 3)
+    await inbox.claim(1, "worker-1", LEASE, LATER)
+    await inbox.claim(1, "worker-2", LEASE, LATER)
+
+    async with database.engine.begin() as connection:
+        done = await mark_all_done_in(connection, [mine, theirs, unclaimed], "worker-1", LATER)
+    assert done == {mine}
+    states = [(await inbox.get(e)).state for e in (mine, theirs, unclaimed)]
+    assert states == [EventState.DONE, EventState.PENDING, EventState.PENDING]
 
 
 async def test_a_failure_backs_off_then_the_event_is_failed(
