@@ -280,21 +280,7 @@ def night(
         if not unmapped_sent and n == max(1, receipts // 3):
             picks[0] = MENU[-1]
         unmapped_sent = unmapped_sent or any(item.name == UNMAPPED_ITEM for item in picks)
-        comp = rng.random() < COMP_RATE
-        lines = []
-        for i, item in enumerate(picks, start=1):
-            quantity = rng.choice((1, 1, 1, 1, 2))
-            modifiers = [(m, price) for m, price, p in item.modifiers if rng.random() < p]
-            unit = item.price + sum(price for _, price in modifiers)
-            line: dict[str, Any] = {
-                "id": f"L{i}",
-                "name": item.name,
-                "quantity": str(quantity),
-                "net_amount": 0 if comp else unit * quantity,
-            }
-            if modifiers:
-                line["modifiers"] = [{"name": m, "quantity": "1"} for m, _ in modifiers]
-            lines.append(line)
+        lines = receipt_lines(rng, picks, quantities=(1, 1, 1, 1, 2))
         events.append(
             {
                 "event_id": f"evt-demo-{seed}-{n}",
@@ -391,3 +377,26 @@ def _status(http_status: int, text: str) -> str:
     except (ValueError, AttributeError):
         return "accepted"
     return "duplicate" if answer == "duplicate" else "accepted"
+
+
+def receipt_lines(
+    rng: random.Random, picks: Sequence[MenuItem], *, quantities: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Generic-format lines for these menu items: a random quantity each, modifiers drawn by
+    their odds and priced in, the whole receipt comped (net 0) at COMP_RATE."""
+    comp = rng.random() < COMP_RATE
+    lines = []
+    for i, item in enumerate(picks, start=1):
+        quantity = rng.choice(quantities)
+        modifiers = [(m, price) for m, price, p in item.modifiers if rng.random() < p]
+        unit = item.price + sum(price for _, price in modifiers)
+        line: dict[str, Any] = {
+            "id": f"L{i}",
+            "name": item.name,
+            "quantity": str(quantity),
+            "net_amount": 0 if comp else unit * quantity,
+        }
+        if modifiers:
+            line["modifiers"] = [{"name": m, "quantity": "1"} for m, _ in modifiers]
+        lines.append(line)
+    return lines

@@ -52,6 +52,9 @@ VENUE_CACHE_SECONDS = 30.0  # a venue's id and secret, read once per half minute
 # which the webhooks' commits wait for, longer (`make bench` measured 16, 64 and 128).
 WORKER_BATCH = 64
 GATHER_SECONDS = 0.1  # after a wake, before claiming (app/worker.py)
+# Booking waits while the inbox writer was busy more than this share of the last half second
+# (app/worker.py, "webhooks first").
+WEBHOOKS_FIRST_SHARE = 0.7
 
 
 def install_webhooks(app: web.Application, settings: Settings, *, worker: bool = True) -> None:
@@ -81,6 +84,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                 jobs=jobs,
                 batch=WORKER_BATCH,
                 gather_seconds=GATHER_SECONDS,
+                defer_to=lambda: writer.load.share() > WEBHOOKS_FIRST_SHARE,
             )
             app[worker_key] = worker
             logger.info("booking webhooks in this process (batches of %d)", WORKER_BATCH)

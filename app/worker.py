@@ -11,6 +11,13 @@ events (SKIP LOCKED on PostgreSQL) and a crashed worker's leases expire.
   delays the webhooks' own commits. A tenth of a second later, one round books them all.
 - A failing claim (database down) backs off 1, 2, 4, ... up to 30 s; the loop never dies of it.
 - `stop()` lets the batch in hand finish (its booking is one short transaction), then returns.
+- Webhooks first (`defer_to`): while it answers True, a batch waits, up to `max_defer_seconds`.
+  The service wires it to "the inbox writer was busy most of the last half second": when the
+  webhooks alone keep the process busy, booking (which on SQLite also holds up their commits)
+  waits, a small batch a `max_defer_seconds` still goes through (short, so the webhooks hardly
+  notice it), and the backlog books as soon as the burst ends. A POS wants its 2xx within
+  seconds and retries without one; a stock figure a few seconds late costs nothing. At rates
+  that leave room, booking runs at once.
 - Scheduled jobs (`jobs`, e.g. Square reconciliation) run at start and then on each multiple of
   `jobs_every` seconds of the clock (UTC, from the epoch), each guarded. Every process ticks at
   the same instants, so a job that claims its slot (`storage.job_runs`) runs once per interval
@@ -37,8 +44,10 @@ Process = Callable[[Sequence[StoredEvent], str], Awaitable[object]]
 Job = Callable[[], Awaitable[object]]
 
 MAX_BACKOFF_SECONDS = 30.0
-TICK_MARGIN_SECONDS = 1.0
-LAG_EVERY_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
+TICK_MARGIN_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
+LAG_EVERY_SECONDS = 5.0
+DEFER_POLL_SECONDS = 0.01
+SMALL_BATCH = 8  # booked while the webhooks still press after `max_defer_seconds`
 
 
 def worker_name() -> str:
@@ -61,6 +70,8 @@ class InboxWorker:
         jobs: Sequence[Job] = (),
         jobs_every: float = 300.0,
         gather_seconds: float = 0.0,
+        defer_to: Callable[[], bool] | None = None,
+        max_defer_seconds: float = 2.0,
     ) -> None:
         self.owner = owner or worker_name()
         self._inbox = inbox
@@ -73,6 +84,8 @@ class InboxWorker:
         self._jobs = tuple(jobs)
         self._jobs_every = jobs_every
         self._gather_seconds = gather_seconds
+        self._defer_to = defer_to
+        self._max_defer_seconds = max_defer_seconds
         self._lag_at = float("-inf")
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -102,8 +115,9 @@ class InboxWorker:
         failures = 0
         while not self._stopping:
             self._wakeup.clear()
+            limit = SMALL_BATCH if await self._defer() else self._batch
             try:
-                handled = await self.run_once()
+                handled = await self.run_once(limit)
                 failures = 0
             except Exception as error:
                 failures += 1
@@ -111,22 +125,37 @@ class InboxWorker:
                 logger.error("inbox worker: %s; retrying in %.0f s", _short(error), delay)
                 await self._sleep(delay)
                 continue
-            if handled < self._batch:
+            if handled < limit:  # nothing more is due: wait for a wake or the next poll
                 await self._sleep(self._poll_seconds)
                 if self._gather_seconds and not self._stopping:
                     await asyncio.sleep(self._gather_seconds)
 
-    async def run_once(self) -> int:
-        """Claim one batch and process it; how many events were claimed."""
-        events = await self._inbox.claim(self._batch, self.owner, self._lease_seconds, self._now())
+    async def run_once(self, limit: int | None = None) -> int:
+        """Claim one batch (of `limit`, default the worker's batch) and process it; how many
+        events were claimed."""
+        limit = self._batch if limit is None else limit
+        events = await self._inbox.claim(limit, self.owner, self._lease_seconds, self._now())
         if events:
             await self._process(events, self.owner)
         loop = asyncio.get_running_loop()
-        # Once a second at most: on SQLite the query is one more transaction at the write lock.
+        # Every few seconds at most: on SQLite it is one more transaction at the write lock, and
+        # it reads every pending event.
         if self._on_lag is not None and loop.time() - self._lag_at >= LAG_EVERY_SECONDS:
             self._lag_at = loop.time()
             self._on_lag(await self._inbox.lag(self._now()))
         return len(events)
+
+    async def _defer(self) -> bool:
+        """Wait while `defer_to` says so; True when it still does after `max_defer_seconds`."""
+        if self._defer_to is None:
+            return False
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self._max_defer_seconds
+        while self._defer_to() and not self._stopping:
+            if loop.time() >= until:
+                return True
+            await asyncio.sleep(DEFER_POLL_SECONDS)
+        return False
 
     async def drain(self) -> int:
         """Process until nothing is due (tests and `barback worker --once`); how many events."""

@@ -16,26 +16,13 @@ from typing import Any, Protocol
 
 def line_sets(rng: random.Random, count: int = 512) -> list[str]:
     """`count` JSON `lines` arrays of 3-4 lines from the demo's menu (modifiers, ~5% comps)."""
-    from app.demo import COMP_RATE, MENU
+    from app.demo import MENU, receipt_lines
 
     weights = [item.weight for item in MENU]
     sets = []
     for _ in range(count):
-        comp = rng.random() < COMP_RATE
-        lines = []
-        for i, item in enumerate(rng.choices(MENU, weights=weights, k=rng.choice((3, 4))), 1):
-            quantity = rng.choice((1, 1, 1, 2))
-            modifiers = [(m, price) for m, price, p in item.modifiers if rng.random() < p]
-            unit = item.price + sum(price for _, price in modifiers)
-            line: dict[str, Any] = {
-                "id": f"L{i}",
-                "name": item.name,
-                "quantity": str(quantity),
-                "net_amount": 0 if comp else unit * quantity,
-            }
-            if modifiers:
-                line["modifiers"] = [{"name": m, "quantity": "1"} for m, _ in modifiers]
-            lines.append(line)
+        picks = rng.choices(MENU, weights=weights, k=rng.choice((3, 4)))
+        lines = receipt_lines(rng, picks, quantities=(1, 1, 1, 2))
         sets.append(json.dumps(lines, separators=(",", ":")))
     return sets
 

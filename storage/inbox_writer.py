@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,6 +40,35 @@ class WriterStats:
     largest_batch: int = 0
 
 
+class BusyMeter:
+    """The share of the last `window` seconds during which something was busy."""
+
+    def __init__(self, window: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window = window
+        self._clock = clock
+        self._since: float | None = None
+        self._spans: deque[tuple[float, float]] = deque()
+
+    def busy(self) -> None:
+        if self._since is None:
+            self._since = self._clock()
+
+    def idle(self) -> None:
+        if self._since is not None:
+            self._spans.append((self._since, self._clock()))
+            self._since = None
+
+    def share(self) -> float:
+        now = self._clock()
+        edge = now - self._window
+        while self._spans and self._spans[0][1] <= edge:
+            self._spans.popleft()
+        busy = sum(end - max(start, edge) for start, end in self._spans)
+        if self._since is not None:
+            busy += now - max(self._since, edge)
+        return min(busy / self._window, 1.0)
+
+
 class InboxWriter:
     """Use as `await writer.start()` ... `await writer.stop()` (which stores what is queued)."""
 
@@ -59,6 +90,8 @@ class InboxWriter:
         self._max_waiting = max_waiting
         self._on_commit = on_commit
         self._waiting: list[Waiting] = []
+        # Busy from the first event waiting until the queue is empty again.
+        self.load = BusyMeter()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -87,6 +120,7 @@ class InboxWriter:
             raise DatabaseUnavailable("the inbox writer is overloaded")
         future: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
         self._waiting.append((event, future))
+        self.load.busy()
         self._wakeup.set()
         # Not shielded: a caller that goes away (client disconnect) leaves its event queued, and
         # storing it anyway is harmless, since the POS's retry will be a duplicate.
@@ -97,6 +131,7 @@ class InboxWriter:
         try:
             while self._waiting or not self._stopping:
                 if not self._waiting:
+                    self.load.idle()
                     await self._wakeup.wait()
                     self._wakeup.clear()
                     continue

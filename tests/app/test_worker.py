@@ -117,3 +117,34 @@ async def test_a_wake_gathers_before_claiming() -> None:
         await asyncio.sleep(0.02)
     assert (inbox.claims, seen) == (claims + 1, [[7, 7, 7]])
     await asyncio.wait_for(worker.stop(), timeout=1)
+
+
+async def test_booking_waits_while_the_webhooks_press_then_books_a_small_batch() -> None:
+    inbox = FakeInbox(due=[event() for _ in range(30)])
+    seen: list[int] = []
+    pressed = True
+
+    async def process(stored: Sequence[StoredEvent], owner: str) -> None:
+        seen.append(len(stored))
+
+    worker = InboxWorker(
+        inbox,  # type: ignore[arg-type]
+        process,
+        lambda: NOW,
+        batch=20,
+        poll_seconds=60,
+        defer_to=lambda: pressed,
+        max_defer_seconds=0.3,
+    )
+    worker.start()
+    await asyncio.sleep(0.15)
+    assert seen == []  # deferred
+    await asyncio.sleep(0.3)
+    assert seen == [8]  # still pressed after max_defer_seconds: a small batch goes through
+    pressed = False
+    for _ in range(100):
+        if sum(seen) == 30:
+            break
+        await asyncio.sleep(0.01)
+    assert seen == [8, 20, 2]  # the pressure gone, whole batches at once
+    await asyncio.wait_for(worker.stop(), timeout=1)
