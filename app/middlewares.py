@@ -55,6 +55,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except web.HTTPException:
         raise
+    except ConnectionResetError:
+        # The client went away mid-request (a sender timing out, a load generator stopping):
+        # nothing went wrong here, and the answer reaches nobody (re-raised, aiohttp would log
+        # it as an error).
+        logger.info("client went away", extra={"method": request.method, "path": request.path})
+        return web.Response(status=400, text="the connection was lost")
     except Exception:
         request_id = request.get(request_id_key) or new_request_id()
         logger.exception("unhandled error", extra={"method": request.method, "path": request.path})

@@ -48,9 +48,13 @@ async def client(aiohttp_client: AiohttpClient, tmp_path: Path) -> Client:
     async def fail(request: web.Request) -> web.Response:
         raise RuntimeError("the handler broke")
 
+    async def gone(request: web.Request) -> web.Response:
+        raise ConnectionResetError("Connection lost")
+
     # Test-only routes: the limit and the error page apply to every route the app will have.
     app.router.add_post("/test/echo", echo)
     app.router.add_get("/test/fail", fail)
+    app.router.add_get("/test/gone", gone)
     return await aiohttp_client(app)
 
 
@@ -169,3 +173,15 @@ async def test_an_unexpected_error_is_a_500_with_the_id_logged_as_json(client: C
     assert error["request_id"] == "req-500"
     assert error["extra"] == {"method": "GET", "path": "/test/fail"}
     assert "RuntimeError: the handler broke" in error["exc"]
+
+
+async def test_a_client_that_went_away_is_no_server_error(client: Client) -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", "json", stream=stream)
+    # aiohttp raises this in `request.read()` when the sender hangs up mid-body.
+    response = await client.get("/test/gone")
+    assert response.status == 400
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["level"] for line in lines if line["msg"] == "client went away"] == ["INFO"]
+    errors = {"unhandled error", "Error handling request"}
+    assert not [line for line in lines if line["msg"] in errors]

@@ -48,10 +48,12 @@ class Books:
     lose: set[int] = field(default_factory=set)
     singly: list[int] = field(default_factory=list)
     together: list[list[int]] = field(default_factory=list)
+    order: list[list[int]] = field(default_factory=list)
 
     async def book(self, event: StoredEvent, read: Read, owner: str, now: datetime) -> bool:
         self._check(read)
         self.singly.append(event.id)
+        self.order.append([event.id])
         return event.id not in self.lose
 
     async def book_many(
@@ -60,6 +62,7 @@ class Books:
         for _, read in reads:
             self._check(read)
         self.together.append([e.id for e, _ in reads])
+        self.order.append([e.id for e, _ in reads])
         return {e.id for e, _ in reads if e.id not in self.lose}
 
     def _check(self, read: Read) -> None:
@@ -131,3 +134,14 @@ async def test_a_read_that_fails_leaves_the_rest_of_the_batch_alone() -> None:
     outcomes = await processor(answers, books).process_many([stored(1), stored(2)], "w")
     assert outcomes == [Outcome.FAILED, Outcome.DONE]
     assert books.singly == [2]  # a group of one books through `book`
+
+
+async def test_a_refund_in_the_batch_books_after_the_receipts() -> None:
+    books = Books()
+    answers: dict[int, Read | Skip | Exception] = {
+        1: Read(1, (give_back(2),)),  # delivered first, but its sale is in the same batch
+        2: Read(1, (sale(2),)),
+        3: Read(1, (sale(3),)),
+    }
+    await processor(answers, books).process_many([stored(n) for n in answers], "w")
+    assert books.order == [[2, 3], [1]]
