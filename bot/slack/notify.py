@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -34,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.alert_blocks import render_alert
 from bot.slack.client import build_web_client
+from bot.slack.loops import repeat
 from engine.alerts import AlertKind, Delivered, Outbox, OutboxMessage, OutboxState
 from engine.venue import VenueId
 
@@ -48,7 +48,6 @@ FINAL_ERRORS = frozenset(
     {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "invalid_arguments"}
 )
 PARENT_WAIT = timedelta(seconds=5)
-MAX_BACKOFF_SECONDS = 30.0
 
 
 def dispatcher_name() -> str:
@@ -77,18 +76,9 @@ class SlackNotifier:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set; a failing claim (database down) backs off."""
-        failures = 0
-        while not stop.is_set():
-            delay = self._poll_seconds
-            try:
-                await self.run_once()
-                failures = 0
-            except Exception:
-                failures += 1
-                delay = min(2.0 ** (failures - 1), MAX_BACKOFF_SECONDS)
-                logger.exception("outbox dispatcher failed; retrying in %.0f s", delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+        await repeat(
+            stop, self.run_once, every=self._poll_seconds, what="outbox dispatcher", logger=logger
+        )
 
     async def run_once(self) -> Delivered:
         """Claim one batch and deliver it."""

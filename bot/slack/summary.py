@@ -10,7 +10,6 @@ restarts and crashes is `engine/summary.py`'s docstring; this module walks its p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from bot.commands.replies import ChartSpec
 from bot.commands.views.sales import sales_chart
 from bot.slack.blocks import SlackMessage, escape
 from bot.slack.files import post_chart
+from bot.slack.loops import repeat
 from bot.slack.notify import ClientFor, dispatcher_name
 from engine.errors import InvalidInput
 from engine.money import percent
@@ -186,18 +186,14 @@ class SummaryScheduler:
         self._poll_seconds = poll_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
-        failures = 0
-        while not stop.is_set():
-            delay = self._poll_seconds
-            try:
-                await self.run_once()
-                failures = 0
-            except Exception:
-                failures += 1
-                delay = min(2.0 ** (failures - 1), MAX_BACKOFF_SECONDS)
-                logger.exception("summary scheduler failed; retrying in %.0f s", delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+        await repeat(
+            stop,
+            self.run_once,
+            every=self._poll_seconds,
+            what="summary scheduler",
+            logger=logger,
+            max_backoff=MAX_BACKOFF_SECONDS,
+        )
 
     async def run_once(self) -> list[JobRun]:
         """Claim and work every venue's due summary; the runs this call finished."""
