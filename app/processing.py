@@ -1,7 +1,7 @@
 """Building the event processor: readers per provider, and the booking transaction.
 
 `book` is the one transaction of webhooks.md promise 3: the receipts and refunds of an event are
-booked with `ingest_receipt_in`/`ingest_refund_in` and the event is marked done with
+booked with `ingest_documents_in` and the event is marked done with
 `mark_done_in`, all on one unit of work, so a crash leaves either both or neither.
 
 `batch_booker` books many events of one venue that stand for receipts only (what the inbox worker
@@ -26,8 +26,7 @@ from engine.receipt import Receipt
 from engine.usecases.ingest import (
     IngestResult,
     RefundResult,
-    ingest_receipt_in,
-    ingest_refund_in,
+    ingest_documents_in,
     plan_bookings,
     read_context,
     write_receipts,
@@ -54,13 +53,7 @@ async def _book_in(
 ) -> Waiting | None:
     """Book the documents; `Waiting` when a refund's sale has not been recorded yet."""
     venue = await uow.venues.by_id(VenueId(venue_id))
-    results: list[IngestResult | RefundResult] = []
-    for document in documents:
-        if isinstance(document, Receipt):
-            results.append(await ingest_receipt_in(uow, venue, document, now=now))
-        else:
-            results.append(await ingest_refund_in(uow, venue, document, now=now))
-    return waiting(results)
+    return waiting(await ingest_documents_in(uow, venue, documents, now=now))
 
 
 def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:

@@ -4,7 +4,7 @@
 1. the provider's `EventReader` reads the event: the venue and the receipts/refunds it stands for,
    or a `Skip`; a reader may fetch from the POS, and does so outside any database transaction;
 2. the injected `book` callable books them and marks the event done in ONE transaction (the
-   composition root wires `ingest_receipt_in`/`ingest_refund_in` + `mark_done_in`);
+   composition root wires `ingest_documents_in` + `mark_done_in`);
 3. anything else ends in the inbox: `mark_skipped` with the reason, or `mark_failed`.
 
 Waiting (webhooks.md promises 3 and 4: deliveries are unordered, nothing acknowledged is lost):

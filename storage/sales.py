@@ -123,7 +123,8 @@ class SqlSalesRepository:
                     receipts.c.external_id.in_(sorted({external for _, external in chunk})),
                 )
             ):
-                ids.setdefault((row.provider, row.external_id), int(row.id))
+                if (row.provider, row.external_id) in rows:  # not another provider's namesake
+                    ids[(row.provider, row.external_id)] = int(row.id)
         return ids, made
 
     async def _insert_lines(

@@ -325,12 +325,23 @@ class _Tally:
         )
 
 
-async def _ingest_in(
-    uow: UnitOfWork, venue: Venue, document: Receipt | Refund, now: datetime
-) -> IngestResult | RefundResult:
-    if isinstance(document, Receipt):
-        return await ingest_receipt_in(uow, venue, document, now=now)
-    return await ingest_refund_in(uow, venue, document, now=now)
+async def ingest_documents_in(
+    uow: UnitOfWork, venue: Venue, documents: Sequence[Receipt | Refund], *, now: datetime
+) -> list[IngestResult | RefundResult]:
+    """Receipts and refunds in the order given, inside the caller's unit of work: each run of
+    receipts books together (`ingest_receipts_in`), each refund after what precedes it."""
+    results: list[IngestResult | RefundResult] = []
+    run: list[Receipt] = []
+    for document in [*documents, None]:
+        if isinstance(document, Receipt):
+            run.append(document)
+            continue
+        if run:
+            results += await ingest_receipts_in(uow, venue, run, now=now)
+            run = []
+        if document is not None:
+            results.append(await ingest_refund_in(uow, venue, document, now=now))
+    return results
 
 
 async def _import_batch(
@@ -342,13 +353,13 @@ async def _import_batch(
 ) -> None:
     try:
         async with uow_factory() as uow:
-            results = [await _ingest_in(uow, venue, d, clock.now()) for d in batch]
+            results = await ingest_documents_in(uow, venue, batch, now=clock.now())
             await uow.commit()
     except EngineError:
         for document in batch:  # one by one: the sound ones book, the refused are listed
             try:
                 async with uow_factory() as uow:
-                    result = await _ingest_in(uow, venue, document, clock.now())
+                    (result,) = await ingest_documents_in(uow, venue, [document], now=clock.now())
                     await uow.commit()
             except EngineError as error:
                 ident = document.receipt_id if isinstance(document, Receipt) else document.refund_id
