@@ -163,6 +163,23 @@ class _Listeners:
             except Exception:  # the error edge itself must not raise
                 logger.exception("could not tell the user about request %s", rid)
 
+    async def _after_ack(
+        self, work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond | None = None
+    ) -> None:
+        """Run the part of a listener that follows its `ack()`, answering its failure here.
+
+        Bolt's asyncio runner (slack_bolt 1.30, `AsyncioListenerRunner.run`) polls every 10 ms
+        for the ack; when a listener acks and then raises before the next poll, the runner's
+        error path sets the ack's response back to None, waits out the 3-second ack timeout and
+        answers 404 "unhandled request", which the manager sees as `dispatch_failed`. A failure
+        within 10 ms of the ack is ordinary (Slack or the database refusing at once), so nothing
+        after an ack may reach Bolt as an exception: it goes to the same error edge from here.
+        """
+        try:
+            await work
+        except Exception as error:
+            await self.on_error(error, body, respond)
+
     # --- /barback and its buttons ------------------------------------------------------------
 
     async def on_command(
@@ -176,7 +193,8 @@ class _Listeners:
         await ack()
         who = _who(context, command.get("channel_id"))
         text = str(command.get("text") or "").strip() or "help"
-        await self._answer(text, who, client, respond, trigger_id=command.get("trigger_id"))
+        answer = self._answer(text, who, client, respond, trigger_id=command.get("trigger_id"))
+        await self._after_ack(answer, command, respond)
 
     async def on_button(
         self,
@@ -190,7 +208,8 @@ class _Listeners:
         await ack()
         who = _who(context, context.channel_id)
         text = str(action.get("value") or "")
-        await self._answer(text, who, client, respond, trigger_id=body.get("trigger_id"))
+        answer = self._answer(text, who, client, respond, trigger_id=body.get("trigger_id"))
+        await self._after_ack(answer, body, respond)
 
     async def _answer(
         self,
@@ -319,7 +338,7 @@ class _Listeners:
             await ack(response_action="errors", errors={product_block_id(1): error})
             return
         await ack()
-        await self._confirm(reply, who, client, meta.get("response_url"))
+        await self._after_ack(self._confirm(reply, who, client, meta.get("response_url")), view)
 
     async def _confirm(
         self, reply: Reply, who: Who, client: AsyncWebClient, response_url: str | None
@@ -355,7 +374,7 @@ class _Listeners:
         self, ack: AsyncAck, client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         await ack()
-        await self._publish_home(_who(context, None), client)
+        await self._after_ack(self._publish_home(_who(context, None), client), {})
 
     async def _publish_home(self, who: Who, client: AsyncWebClient) -> None:
         venues = await self.fe.venues_of(who)

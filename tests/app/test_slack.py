@@ -301,3 +301,17 @@ async def test_a_listener_failure_answers_a_request_id(sw: SlackWorld) -> None:
     assert "request id" in answer["text"]
     assert "Traceback" not in answer["text"] and "fatal_error" not in answer["text"]
     assert "Tito's Vodka" not in text_of(await sw.ask("history 1", user=STAFF))
+
+
+async def test_a_button_whose_command_fails_is_still_acknowledged(sw: SlackWorld) -> None:
+    # Bolt's runner loses an ack() whose listener raises within its 10 ms poll, and answers
+    # 404 three seconds later; the listener must answer 200 and then report the failure.
+    sw.slack.fail("users.info", "fatal_error")
+    url = sw.slack.response_url()
+    click = block_actions_payload("barback_cmd:0", "count tito 3", response_url=url, user_id=ADMIN)
+
+    status, text = await sw.interact(click)
+
+    assert status == 200, text
+    answer = (await sw.slack.wait_for_response(url))[-1]
+    assert "request id" in answer["text"]
