@@ -16,12 +16,9 @@ process already took (by `event_id`) with `X-Slack-No-Retry: 1` and does not run
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
-import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncApp
@@ -52,11 +49,13 @@ from bot.slack.modals import (
     product_block_id,
     product_options,
 )
+from bot.slack.product_search import search_products
+from bot.slack.redelivery import RecentEvents
 from bot.slack.tables import fit
 from engine.usecases.notify import mapping_guesses
 from engine.venue import Venue
 
-__all__ = ["Charts", "RecentEvents", "register"]
+__all__ = ["Charts", "register"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,26 +76,6 @@ class Charts(Protocol):
     """Draws a chart off the event loop (`bot.charts.ChartRenderer`)."""
 
     async def render(self, spec: ChartSpec) -> bytes: ...
-
-
-class RecentEvents:
-    """Event ids seen in the last `ttl` seconds (at most `size`), oldest forgotten first."""
-
-    def __init__(self, *, ttl: float = 3600.0, size: int = 10_000) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._ttl, self._size = ttl, size
-
-    def add(self, event_id: str) -> bool:
-        """Remember `event_id`; False if it was already there (a redelivery)."""
-        now = time.monotonic()
-        while self._seen and (
-            len(self._seen) >= self._size or next(iter(self._seen.values())) < now - self._ttl
-        ):
-            self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
 
 
 def register(
@@ -391,18 +370,3 @@ async def _respond(respond: Respond, reply: Reply) -> None:
     await respond(
         **render_reply(reply).payload(), response_type="ephemeral", replace_original=False
     )
-
-
-def search_products(query: str, names: Sequence[str]) -> list[str]:
-    """Names for a typed query: prefix matches, then containing, then close spellings."""
-    wanted = query.strip().casefold()
-    if not wanted:
-        return sorted(names, key=str.casefold)
-    prefix = [n for n in names if n.casefold().startswith(wanted)]
-    inside = [n for n in names if wanted in n.casefold() and n not in prefix]
-    close = [
-        n
-        for n in difflib.get_close_matches(query, names, n=10, cutoff=0.5)
-        if n not in prefix and n not in inside
-    ]
-    return [*sorted(prefix, key=str.casefold), *sorted(inside, key=str.casefold), *close]

@@ -1,0 +1,211 @@
+"""What happened to the stock and the till: receipts, sale lines, depletions, refunds, counts,
+receivings, waste, the unmapped tally, the daily rollups and low-stock arming."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+
+from storage.tables.base import (
+    amount,
+    created_by,
+    instant,
+    metadata,
+    one_of,
+    ref,
+    venue_id,
+)
+from storage.types import IdType, id_column
+
+receipts = Table(
+    "receipts",
+    metadata,
+    id_column(),
+    venue_id(),
+    Column("provider", String(32), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("version", String(64)),
+    instant("closed_at"),
+    Column("business_day", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    instant("booked_at"),
+    UniqueConstraint("venue_id", "provider", "external_id"),
+)
+
+sale_lines = Table(
+    "sale_lines",
+    metadata,
+    id_column(),
+    venue_id(),
+    ref("receipt_id", "receipts"),
+    Column("source_key", String(512), nullable=False),  # provider + receipt id + line id
+    ref("pos_item_id", "pos_items"),
+    ref("mapping_id", "mappings"),
+    amount("quantity"),  # milli-units
+    amount("net_amount"),  # minor units
+    amount("cogs"),  # micro-minor units
+    instant("closed_at"),
+    Column("business_day", Date, nullable=False),
+    Column("modifiers", Text),  # JSON text, shown in the ledger
+    UniqueConstraint("venue_id", "source_key"),
+    Index(None, "venue_id", "business_day"),
+    Index(None, "venue_id", "closed_at"),
+)
+
+depletions = Table(
+    "depletions",
+    metadata,
+    id_column(),
+    venue_id(),
+    ref("sale_line_id", "sale_lines"),
+    ref("product_id", "products"),
+    amount("quantity"),  # base sub-units
+    amount("cogs"),  # micro-minor units
+    instant("closed_at"),
+    Column("business_day", Date, nullable=False),
+    Index(None, "venue_id", "product_id", "closed_at"),
+    # A restocking refund finds the line's depletions.
+    Index(None, "sale_line_id"),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    id_column(),
+    venue_id(),
+    ref("sale_line_id", "sale_lines"),
+    Column("source_key", String(512), nullable=False),
+    amount("quantity"),  # milli-units
+    amount("amount"),  # minor units
+    # COGS reversed by a restocked refund, micro-minor units; 0 otherwise (revision 0002).
+    Column("cogs", BigInteger, nullable=False, server_default="0"),
+    instant("refunded_at"),
+    Column("business_day", Date, nullable=False),
+    Column("restocked", Boolean, nullable=False, server_default=false()),
+    UniqueConstraint("venue_id", "source_key"),
+    # Refunds come off sales on their own business day (revision 0002).
+    Index(None, "venue_id", "business_day"),
+)
+
+
+def stock_movement_table(name: str, at: str, *extra: Column[Any]) -> Table:
+    """Counts, receivings and waste: a product's quantity at an instant, typed by someone.
+
+    Indexed by (venue, product, instant): on-hand reads the last count and everything after it.
+    """
+    return Table(
+        name,
+        metadata,
+        id_column(),
+        venue_id(),
+        ref("product_id", "products"),
+        instant(at),
+        *extra,
+        created_by(),
+        Index(None, "venue_id", "product_id", at),
+    )
+
+
+counts = stock_movement_table("counts", "counted_at", amount("quantity"))
+receivings = stock_movement_table(
+    "receivings",
+    "received_at",
+    amount("containers"),  # milli-containers
+    amount("quantity"),
+    amount("cost_per_container", nullable=True),
+)
+waste = stock_movement_table(
+    "waste", "wasted_at", amount("quantity"), Column("reason", String(200))
+)
+
+unmapped_tallies = Table(
+    "unmapped_tallies",
+    metadata,
+    id_column(),
+    venue_id(),
+    Column("kind", String(8), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    amount("seen"),
+    instant("first_seen"),
+    instant("last_seen"),
+    instant("alerted_at", nullable=True),
+    UniqueConstraint("venue_id", "kind", "provider", "external_id"),
+    one_of("kind", ("item", "modifier")),
+)
+
+daily_item_sales = Table(
+    "daily_item_sales",
+    metadata,
+    venue_id(),
+    Column("business_day", Date, nullable=False),
+    ref("pos_item_id", "pos_items"),
+    amount("quantity"),
+    amount("net_amount"),
+    amount("cogs"),
+    amount("lines"),
+    PrimaryKeyConstraint("venue_id", "business_day", "pos_item_id"),
+)
+
+# Product depleted per business day (restocked refunds netted): the trailing usage behind days to
+# stockout, read without scanning depletions (revision 0002).
+daily_product_usage = Table(
+    "daily_product_usage",
+    metadata,
+    venue_id(),
+    Column("business_day", Date, nullable=False),
+    ref("product_id", "products"),
+    amount("quantity"),  # base sub-units
+    amount("cogs"),  # micro-minor units
+    PrimaryKeyConstraint("venue_id", "business_day", "product_id"),
+)
+
+# Lines processed without a mapping: their keys make the unmapped tally idempotent, as the unique
+# source key of `sale_lines` does for booked lines (revision 0002).
+unmapped_lines = Table(
+    "unmapped_lines",
+    metadata,
+    id_column(),
+    venue_id(),
+    Column("source_key", String(512), nullable=False),
+    instant("seen_at"),
+    UniqueConstraint("venue_id", "source_key"),
+)
+
+daily_receipts = Table(
+    "daily_receipts",
+    metadata,
+    venue_id(primary_key=True),
+    Column("business_day", Date, primary_key=True),
+    amount("receipts"),
+)
+
+
+# Low-stock arming per product (revision 0004): `low_since` NULL = armed; set when an alert fires,
+# cleared when the product is seen above its reorder point again. `alert_id` is the outbox row
+# that reported it, whose Slack thread takes the follow-ups.
+stock_alerts = Table(
+    "stock_alerts",
+    metadata,
+    venue_id(primary_key=True),
+    Column("product_id", IdType, ForeignKey("products.id"), primary_key=True),
+    instant("low_since", nullable=True),
+    Column("crossings", Integer, nullable=False, server_default="0"),
+    Column("alert_id", IdType, ForeignKey("outbox.id")),
+)
