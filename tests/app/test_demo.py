@@ -29,7 +29,7 @@ async def test_the_demo_night_is_booked_and_shows_the_unmapped_item(
     try:
         sent = await demo(settings, url=url, slug="demo", receipts=40, seed=7, out=out)
         assert (sent.total, sent.accepted, sent.refused, sent.failed) == (41, 41, 0, 0), out
-        await settled(database, timeout=30)
+        await settled(database)
         again = await demo(settings, url=url, slug="demo", receipts=40, seed=7, out=io.StringIO())
         assert (again.accepted, again.duplicate) == (0, 41)
     finally:

@@ -110,7 +110,7 @@ async def test_healthz_gives_up_on_a_database_that_hangs(
         started = time.monotonic()
         response = await client.get("/healthz")
         assert response.status == 503
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 5  # gave up: a hung ping would wait far longer
     finally:
         await database.close()
 

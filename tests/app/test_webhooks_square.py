@@ -114,7 +114,7 @@ async def test_a_return_before_its_sale_waits_then_books_once(
     client = await aiohttp_client(app_for(database, square))
     assert await send(client, refund_updated("RET-7")) == 200
     inbox = SqlInbox(database.engine)
-    for _ in range(300):
+    for _ in range(1200):
         [event] = await inbox.list()
         if event.attempts:
             break
@@ -122,7 +122,7 @@ async def test_a_return_before_its_sale_waits_then_books_once(
     assert event.state.value == "pending" and "sale not recorded yet" in (event.last_error or "")
 
     assert await send(client, payment_updated("O-7")) == 200
-    await settled(database, timeout=20)
+    await settled(database)
     assert {e.state.value for e in await inbox.list()} == {"done"}
     result = await books(world)
     assert (result.receipts, result.lines, result.net_sales) == (1, 1, 0)
@@ -155,7 +155,7 @@ async def test_a_pos_outage_is_retried_then_booked(
     square.outage(3)  # the worker's first reconciliation run may take one of them
     client = await aiohttp_client(app_for(database, square))
     assert await send(client, payment_updated("O-2")) == 200
-    await settled(database, timeout=20)
+    await settled(database)
     assert (await books(world)).lines == 1
     [event] = await SqlInbox(database.engine).list()
     assert event.state.value == "done" and event.attempts >= 1  # failed, retried, booked

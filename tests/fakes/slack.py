@@ -38,6 +38,10 @@ MAX_RESPONSE_URL_USES = 5  # Slack: up to 5 responses within 30 minutes (§3.1)
 
 Json = dict[str, Any]
 
+# Waits return as soon as what they wait for arrived; the bound is only how long a busy, shared
+# 2-core machine (CI runs beside other work) may take before a test calls it missing.
+WAIT_SECONDS = 30.0
+
 
 class ApiError(Exception):
     """Answered as HTTP 200 `{"ok": false, "error": code}`, as Slack does."""
@@ -191,7 +195,9 @@ class FakeSlack:
     def responses_to(self, url: str) -> list[Json]:
         return [post.body for post in self.responses if post.url == url]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 3.0) -> list[Call]:
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[Call]:
         """Poll until `count` calls of `method` arrived: Bolt listeners finish after the ack."""
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.calls_to(method)) < count:
@@ -201,7 +207,20 @@ class FakeSlack:
             await asyncio.sleep(0.01)
         return self.calls_to(method)
 
-    async def wait_for_response(self, url: str, count: int = 1, timeout: float = 3.0) -> list[Json]:
+    async def wait_for_uploads(self, name_part: str, timeout: float = WAIT_SECONDS) -> list[Upload]:
+        """Poll until a completed upload's file name holds `name_part`; all such uploads."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = [u for u in self.uploads.values() if u.completed and name_part in u.filename]
+            if found:
+                return found
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no completed upload named *{name_part}* within {timeout}s")
+            await asyncio.sleep(0.01)
+
+    async def wait_for_response(
+        self, url: str, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[Json]:
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.responses_to(url)) < count:
             if asyncio.get_running_loop().time() > deadline:
