@@ -60,6 +60,7 @@ class Outcome:
     )
     refusals: list[dict[str, str]] = field(default_factory=list)
     unmapped_lines: int = 0
+    adopted: list[str] = field(default_factory=list)
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,10 +70,13 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     outcome = asyncio.run(_book(settings, slug, args.user, events))
     if args.json:
         data = {"venue": slug, **outcome.counts, "unmapped_lines": outcome.unmapped_lines}
-        print(json.dumps(data | {"refusals": outcome.refusals}, ensure_ascii=False))
+        data |= {"adopted": outcome.adopted, "refusals": outcome.refusals}
+        print(json.dumps(data, ensure_ascii=False))
     else:
         counts = outcome.counts
         print(f"booked {counts[BOOKED]}, duplicates {counts[DUPLICATE]}, refused {counts[REFUSED]}")
+        for adopted in outcome.adopted:
+            print(adopted)
         if outcome.unmapped_lines:
             print(f"lines without a mapping: {outcome.unmapped_lines} (see unmapped)")
     for refusal in outcome.refusals:
@@ -84,6 +88,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _book(settings: Settings, slug: str, user: str, events: list[Labelled]) -> Outcome:
+    from engine.usecases.adopting import adoption_text
     from engine.usecases.ingest import ingest_receipt, ingest_refund
 
     database, ctx = await open_session(settings, slug, user)
@@ -95,6 +100,7 @@ async def _book(settings: Settings, slug: str, user: str, events: list[Labelled]
                 if isinstance(event, ReceiptClosed):
                     result = await ingest_receipt(ctx.uow, ctx.clock, ctx.venue.id, event.receipt)
                     outcome.unmapped_lines += len({u.source_key for u in result.unmapped})
+                    outcome.adopted += [adoption_text(ctx.venue, a) for a in result.adopted]
                     new = bool(result.booked or result.unmapped)
                     verdict, reason = (BOOKED if new else DUPLICATE), None
                 else:

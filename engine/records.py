@@ -34,6 +34,10 @@ class PosThing:
     provider: str
     external_id: str
     name: str
+    by_name: bool = False
+    """A placeholder: mapped by a name no POS had sent yet (`engine.identity`)."""
+    since: datetime | None = None
+    """When it was first known (for a placeholder: when it was typed)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,14 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> SlackMessage:
         return _restocked(payloads[0])
     if kind is AlertKind.VARIANCE:
         return _variance(payloads[0])
+    if kind is AlertKind.ADOPTED:
+        return _adopted(payloads[0])
     return _unmapped(payloads)
+
+
+def _adopted(payload: Payload) -> SlackMessage:
+    text = f":link: {escape(str(payload['text']))} ({escape(str(payload['venue']))})"
+    return _message(text, [_section(text)])
 
 
 def _message(text: str, blocks: list[Block]) -> SlackMessage:

@@ -44,7 +44,7 @@ from engine.usecases.common import (
     require_actor,
 )
 from engine.usecases.describe import product_values, recipe_text
-from engine.usecases.finding import pos_thing
+from engine.usecases.finding import by_name_note, pos_thing
 from engine.usecases.inputs import (
     IngredientLike,
     MoneyLike,
@@ -246,7 +246,7 @@ async def map_item(
         assert recipe is not None
         names = {p.id: p.name for p in products}
         old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
-        new = {"recipe": recipe_text(recipe, names, place.units)}
+        new = {"recipe": recipe_text(recipe, names, place.units), **by_name_note(thing)}
         change = Change("map", thing.name, old, new, actor, now, place)
         return await commit_change(uow, change)
 

@@ -27,7 +27,7 @@ from engine.usecases.common import (
     require_actor,
 )
 from engine.usecases.describe import rule_text
-from engine.usecases.finding import pos_thing
+from engine.usecases.finding import by_name_note, pos_thing
 from engine.usecases.inputs import resolve_quantity
 from engine.usecases.rules import AddRule, MultiplyRule, RuleInput, SwapRule
 from engine.venue import Venue
@@ -59,7 +59,7 @@ async def set_modifier_rule(
         await uow.catalog.replace_rule(place.id, thing, kind, now, actor)
         names = {p.id: p.name for p in products}
         old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
-        new = {"rule": rule_text(kind, names, place.units)}
+        new = {"rule": rule_text(kind, names, place.units), **by_name_note(thing)}
         change = Change("modifier", thing.name, old, new, actor, now, place)
         return await commit_change(uow, change)
 
