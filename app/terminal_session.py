@@ -105,6 +105,7 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
     caller closes the database."""
     from app.clock import SystemClock
     from app.keyfile import existing_key
+    from app.local_files import LocalFiles
     from bot.commands.session import Actor, SessionContext
     from storage.database import open_database
 
@@ -123,6 +124,7 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
         public_url=settings.public_url,
         # The same key `serve` signs with, so the link the terminal prints is accepted.
         connect_key=_reveal(existing_key(settings)),
+        files=LocalFiles(),
     )
     return database, context
 

@@ -31,8 +31,8 @@ from engine.catalog import (
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.depletion import BookedLine, Booking
-from engine.identity import PosRepository  # POS items as they arrive (issue 9)
 from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
+from engine.pos_repository import PosRepository  # POS items as they arrive (issue 9)
 from engine.quantity import Quantity
 from engine.records import AuditEntry, NewProduct, PosKind, PosThing, Sighting, VenueSettings
 from engine.refunds import RefundBooking
@@ -303,6 +303,10 @@ class Queries(Protocol):
 
     async def unmapped(self, venue_id: VenueId) -> Sequence[Sighting]:
         """Tallied items and modifiers with no mapping or rule in effect now, most seen first."""
+        ...
+
+    async def never_sold(self, venue_id: VenueId) -> Sequence[Sighting]:
+        """On the POS's menu, no mapping or rule in effect, never sold (`seen` 0)."""
         ...
 
     async def mappings(

@@ -51,6 +51,8 @@ class Sighting:
     seen: int
     first_seen: datetime
     last_seen: datetime
+    category: str | None = None
+    """Its category (or modifier group) on the POS's menu, when a menu was recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class NewProduct:
     """Milli-containers."""
     category: str | None
     created_at: datetime
+    vendor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ PRODUCT_COLUMNS = (
     products.c.par,
     products.c.reorder_at,
     products.c.category,
+    products.c.vendor,
 )
 
 
@@ -108,6 +109,7 @@ class SqlCatalogRepository(CatalogReads):
                 par=product.par,
                 reorder_at=product.reorder_at,
                 category=product.category,
+                vendor=product.vendor,
                 created_at=product.created_at,
             )
             .on_conflict_do_nothing(index_elements=[products.c.venue_id, products.c.name_key])
@@ -140,6 +142,7 @@ class SqlCatalogRepository(CatalogReads):
                 par=product.par,
                 reorder_at=product.reorder_at,
                 category=product.category,
+                vendor=product.vendor,
             )
         )
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from engine.catalog import name_key
 from engine.errors import Conflict
 from engine.identity import Adoption, Arrival
+from engine.menu import Menu
 from engine.records import GENERIC_PROVIDER, PosKind, PosThing
 from engine.venue import VenueId
 from storage.dialects import InsertFor, insert_for, prepared
@@ -102,10 +103,8 @@ class SqlPosRepository:
                 found |= {(kind, row.provider, row.external_id) for row in rows}
         return frozenset(found)
 
-    async def adopt(self, venue_id: VenueId, adoption: Adoption, at: datetime) -> PosThing:
-        kind, arrival = adoption.arrival.kind, adoption.arrival
-        table = TABLES[kind]
-        versions, column = VERSIONS[kind]
+    async def ensure(self, venue_id: VenueId, arrival: Arrival, at: datetime) -> PosThing:
+        table = TABLES[arrival.kind]
         await self.saw(venue_id, [(arrival, at)])
         row = (
             await self._connection.execute(
@@ -116,9 +115,16 @@ class SqlPosRepository:
                 )
             )
         ).one()
+        return pos_thing_from_row(row, arrival.kind)
+
+    async def adopt(self, venue_id: VenueId, adoption: Adoption, at: datetime) -> PosThing:
+        kind = adoption.arrival.kind
+        table = TABLES[kind]
+        versions, column = VERSIONS[kind]
+        thing = await self.ensure(venue_id, adoption.arrival, at)
         placeholder = adoption.placeholder.id
         await self._connection.execute(
-            update(versions).where(versions.c[column] == placeholder).values({column: row.id})
+            update(versions).where(versions.c[column] == placeholder).values({column: thing.id})
         )
         dropped = await self._connection.execute(
             delete(table).where(
@@ -130,7 +136,7 @@ class SqlPosRepository:
                 f"the mapping made by name {adoption.placeholder.name!r} was taken meanwhile",
                 hint="it is booked again with what took it",
             )
-        return pos_thing_from_row(row, kind)
+        return thing
 
     async def saw(self, venue_id: VenueId, sightings: Sequence[tuple[Arrival, datetime]]) -> None:
         latest: dict[tuple[PosKind, str, str], tuple[Arrival, datetime]] = {}
@@ -189,3 +195,30 @@ class SqlPosRepository:
             )
         ).one()
         return pos_thing_from_row(row, kind)
+
+    async def set_menu(self, venue_id: VenueId, menu: Menu) -> int:
+        off = 0
+        for kind, table in TABLES.items():
+            entries = menu.of(kind)
+            mine = table.c.venue_id == venue_id, table.c.provider == menu.provider
+            listed = sorted(e.external_id for e in entries)
+            for category in sorted({e.category or "" for e in entries}):
+                ids = sorted(e.external_id for e in entries if (e.category or "") == category)
+                for start in range(0, len(ids), CHUNK):
+                    await self._connection.execute(
+                        update(table)
+                        .where(*mine, table.c.external_id.in_(ids[start : start + CHUNK]))
+                        .values(on_menu=True, category=category or None)
+                    )
+            was_on = await self._connection.scalars(
+                select(table.c.external_id).where(*mine, table.c.on_menu)
+            )
+            gone = sorted(set(was_on) - set(listed))
+            for start in range(0, len(gone), CHUNK):
+                await self._connection.execute(
+                    update(table)
+                    .where(*mine, table.c.external_id.in_(gone[start : start + CHUNK]))
+                    .values(on_menu=False)
+                )
+            off += len(gone)
+        return off

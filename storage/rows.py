@@ -29,6 +29,7 @@ def product_from_row(row: AnyRow, currency: str) -> Product:
         par=int(row.par or 0),
         reorder_at=int(row.reorder_at or 0),
         category=row.category,
+        vendor=getattr(row, "vendor", None),
     )
 
 

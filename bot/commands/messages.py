@@ -135,3 +135,26 @@ CONNECT_NO_KEY_HINT = (
 )
 CHANNEL_NEEDS_ID = "{name} is a channel name: the terminal cannot look it up in Slack"
 CHANNEL_NEEDS_ID_HINT = "give the channel id instead, e.g. alerts C0123ABC (Slack: channel details)"
+
+# --- the menu (issue 9) ---------------------------------------------------------------------------
+NEVER_SOLD = "On the menu, never sold"
+NEVER_SOLD_COUNT = "; on the menu and never sold: {n}"
+COL_KIND = "Kind"
+SHEET = "{what}: {n} rows, in the sheet {file} (the shape its import reads)"
+MENU_RECORDED = (
+    "recorded the {provider} menu: {items} items, {modifiers} modifiers ({new} new, {renamed} "
+    "renamed, {off} off the menu) (by {who})"
+)
+IMPORTED = (
+    "imported {file}: {what} {added} added, {changed} changed, {unchanged} unchanged (by {who})"
+)
+REVIEW = "{n} to review, best guesses first (page {page} of {pages})"
+REVIEW_EMPTY = "nothing to review: every POS item and modifier seen or on the menu is mapped"
+ON_MENU = "menu"
+NO_GUESS = "(no guess: map it yourself)"
+COL_GUESS = "Best guess"
+COL_CONFIDENCE = "Sure"
+ACTION_ACCEPT = "Accept {name}"
+ACTION_EDIT = "Edit {name}"
+ACTION_MORE = "More"
+ACCEPTED = "mapped {n} from the review queue (by {who})"

@@ -18,6 +18,7 @@ from typing import Literal
 
 from bot.commands import grammar
 from bot.commands import messages as m
+from bot.commands.bulk.files import FileSource
 from bot.commands.commands import Command
 from bot.commands.handlers import HANDLERS
 from bot.commands.replies import Reply
@@ -70,6 +71,8 @@ class SessionContext:
     public_url: str | None = None
     connect_key: str | None = None
     front_end_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
+    files: FileSource | None = None
+    """Where `... import <file>` reads its file (the terminal: a path; Slack: the channel)."""
 
     @property
     def slug(self) -> str:

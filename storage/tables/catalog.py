@@ -72,6 +72,7 @@ products = Table(
     amount("reorder_at", nullable=True),  # milli-containers
     Column("category", String(100)),
     instant("created_at"),
+    Column("vendor", String(100)),  # revision 0005: who supplies it (product import)
     UniqueConstraint("venue_id", "name_key"),
     one_of("dimension", DIMENSIONS),
 )

@@ -1,6 +1,6 @@
 """POS identity and the menu: POS items and modifiers get a name key (to find them by name), a
 `by_name` flag (a placeholder mapped by a name no POS had sent yet, adopted by the first POS item
-arriving with that name), and the menu's category and `on_menu`.
+arriving with that name), and the menu's category and `on_menu`; products get a vendor.
 
 Existing rows get their name key computed in Python (casefolded, spaces collapsed, as
 `engine.catalog.name_key`). A `generic` item keyed by its own name that never sold, or a
@@ -37,6 +37,8 @@ def upgrade() -> None:
             batch.add_column(sa.Column('category', sa.String(length=200), nullable=True))
             batch.add_column(sa.Column('on_menu', sa.Boolean(), server_default=sa.false(), nullable=False))
         op.create_index(op.f(f'ix_{table}_venue_id_name_key'), table, ['venue_id', 'name_key'], unique=False)
+    with op.batch_alter_table('products') as batch:
+        batch.add_column(sa.Column('vendor', sa.String(length=100), nullable=True))
     connection = op.get_bind()
     for table in TABLES:
         rows = connection.execute(sa.text(f'SELECT id, name FROM {table}')).all()
@@ -60,6 +62,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('products') as batch:
+        batch.drop_column('vendor')
     for table in TABLES:
         op.drop_index(op.f(f'ix_{table}_venue_id_name_key'), table_name=table)
         with op.batch_alter_table(table) as batch:
