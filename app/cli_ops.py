@@ -112,7 +112,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     try:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
         processor = event_processor(database, clock.now, None, readers=readers)
-        jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        jobs = [] if square is None else square.jobs(database, clock.now)
         worker = InboxWorker(
             SqlInbox(database.engine),
             processor.process_many,

@@ -8,7 +8,7 @@ secret key (tokens are stored encrypted). OAuth needs `SQUARE_APPLICATION_ID`/`_
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,11 +19,13 @@ from app.config import PosSettings, Settings
 from app.processing import order_booker
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
+from integrations.square.menu_requests import SquareMenuRequests
 from integrations.square.provider import SquareProvider
 from integrations.square.reader import SquareReader
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database
+from storage.inbox_batch import DirectSink
 from storage.job_runs import SqlJobRuns
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,16 @@ class SquareParts:
     async def merchant_venue(self, merchant_id: str) -> int | None:
         connection = await self.connections.get("square", merchant_id)
         return None if connection is None else connection.venue_id
+
+    def menu_requests(self, database: Database, now: Callable[[], datetime]) -> SquareMenuRequests:
+        """Menu reads: when a merchant connects, and daily (a job of every serve/worker)."""
+        return SquareMenuRequests(self.connections, DirectSink(database.engine), now)
+
+    def jobs(
+        self, database: Database, now: Callable[[], datetime]
+    ) -> list[Callable[[], Awaitable[object]]]:
+        """The scheduled jobs: reconciliation, and the daily menu request."""
+        return [self.reconciler(database, now).run, self.menu_requests(database, now).run]
 
     def reconciler(self, database: Database, now: Callable[[], datetime]) -> SquareReconciler:
         """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""

@@ -106,6 +106,7 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
     from app.clock import SystemClock
     from app.keyfile import existing_key
     from app.local_files import LocalFiles
+    from app.terminal_slack import terminal_slack_handlers
     from bot.commands.session import Actor, SessionContext
     from storage.database import open_database
 
@@ -125,6 +126,7 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
         # The same key `serve` signs with, so the link the terminal prints is accepted.
         connect_key=_reveal(existing_key(settings)),
         files=LocalFiles(),
+        front_end_handlers=terminal_slack_handlers(settings, database),
     )
     return database, context
 

@@ -75,7 +75,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            jobs = [] if square is None else square.jobs(database, clock.now)
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -180,4 +180,5 @@ def connect_doors(
         states=SqlOAuthStates(database.engine),
         connections=square.connections,
         now=now,
+        on_connected=square.menu_requests(database, now).connected,
     )

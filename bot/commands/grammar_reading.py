@@ -135,8 +135,7 @@ READING_SPECS: tuple[Spec, ...] = (
     Spec(
         c.Unmapped,
         "unmapped [--all]",
-        "POS items and modifiers seen without a mapping, most frequent first; --all adds "
-        "what is on the POS's menu and never sold",
+        "POS items and modifiers sold without a mapping; --all: and the menu's never sold",
         ("unmapped", "unmapped --all"),
         _unmapped,
     ),

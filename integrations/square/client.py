@@ -19,6 +19,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -42,6 +43,16 @@ MAX_LOCATIONS = 10  # SearchOrders takes at most 10 location ids.
 SEARCH_LIMIT = 500  # SearchOrders' default page; its maximum is 1000.
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogPage:
+    objects: tuple[f.JsonObject, ...]
+    cursor: str | None
+    """Pass back to `list_catalog` for the next page; None on the last page."""
+
+
+CATALOG_TYPES = "ITEM,MODIFIER_LIST,CATEGORY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +125,21 @@ class SquareClient:
         return OrdersPage(
             orders=tuple(order for _, order in orders),
             cursor=f.opt_text(answer, "cursor", "search response") or None,
+        )
+
+    async def list_catalog(self, access_token: str, cursor: str | None = None) -> CatalogPage:
+        """`GET /v2/catalog/list` (ITEMS_READ): one page of the merchant's items (with their
+        variations and modifier lists), modifier lists (with their modifiers) and categories.
+        Read-only; deleted objects are not listed."""
+        query = {"types": CATALOG_TYPES}
+        if cursor:
+            query["cursor"] = cursor
+        path = "/v2/catalog/list?" + urlencode(query)
+        answer = await self._call("GET", path, access_token, None)
+        objects = f.objects(answer, "objects", "catalog list response")
+        return CatalogPage(
+            objects=tuple(o for _, o in objects),
+            cursor=f.opt_text(answer, "cursor", "catalog list response") or None,
         )
 
     async def obtain_token(
