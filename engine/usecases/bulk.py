@@ -206,7 +206,7 @@ async def import_mappings(
     actor = require_actor(actor)
     now = clock.now()
     problems = Problems(file)
-    added = changed = 0
+    added = changed = unchanged = 0
     notes: list[str] = []
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
@@ -222,11 +222,15 @@ async def import_mappings(
             except EngineError as error:
                 problems.add(row.line, error.message)
                 continue
-            added += change.old is None
-            changed += change.old is not None
+            if change is None:
+                unchanged += 1
+            elif change.old is None:
+                added += 1
+            else:
+                changed += 1
         problems.refuse_if_any()
         await uow.commit()
-    return BulkResult(file, added, changed, 0, tuple(notes))
+    return BulkResult(file, added, changed, unchanged, tuple(notes))
 
 
 async def _thing(
@@ -244,15 +248,22 @@ async def _thing(
 
 async def _apply(
     uow: UnitOfWork, place: Venue, thing: PosThing, row: MappingRow, now: datetime, actor: str
-) -> Change:
+) -> Change | None:
+    """The row's mapping or rule from now on; None when it is the one in effect already."""
     if thing.kind is PosKind.ITEM:
         if row.rule is not None or not row.items:
             raise InvalidInput(f"{thing.name!r} is a POS item: its recipe is products")
         items = await recipe_items(uow, place, row.items, now)
+        current = await uow.catalog.recipe(place.id, thing, now)
+        if current is not None and tuple(current.items) == tuple(items):
+            return None
         return await map_thing_in(uow, place, thing, items, now=now, actor=actor)
     if row.rule is None:
         raise InvalidInput(
             f"{thing.name!r} is a modifier: its rule is x<n>, + ..., swap or price only"
         )
     kind = await rule_kind(uow, place, row.rule, now)
+    rule = await uow.catalog.rule(place.id, thing, now)
+    if rule is not None and rule.kind == kind:
+        return None
     return await rule_thing_in(uow, place, thing, kind, now=now, actor=actor)

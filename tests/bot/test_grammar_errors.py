@@ -14,7 +14,11 @@ ERRORS: list[tuple[str, str, str]] = [
     ("frobnicate", "unknown command 'frobnicate'", "type help"),
     ('"stock" tito', "unknown command 'stock'", "stock [<product>]"),
     ("= x", "unknown command '='", "type help"),
-    ("product ad tito", "product needs add or set or import, not 'ad'", 'did you mean: product add "<name>"'),
+    (
+        "product ad tito",
+        "product needs add or set or import, not 'ad'",
+        'did you mean: product add "<name>"',
+    ),
     ("product", "product needs add or set", 'usage: product add "<name>"'),
     ("managers ad <@U0123ABC>", "managers needs add or remove", "managers add @user"),
     ("alerts lo on", "'lo' is not a Slack channel", "did you mean: alerts low on|off"),
