@@ -41,12 +41,16 @@ def _product(row: Row) -> TypedProduct:
     name = " ".join(row.get("name").split())
     if not name:
         raise InvalidInput("the name is empty")
+    cell = _cell(row, "container")
+    container = read_quantity(cell, "container", unit_needed=True, known_units_only=True)
+    _whole(cell, "container")
+    cell = _cell(row, "cost")
+    cost = read_money(cell, "cost")
+    _whole(cell, "cost")
     return TypedProduct(
         name=name,
-        container=read_quantity(
-            _cell(row, "container"), "container", unit_needed=True, known_units_only=True
-        ),
-        cost=read_money(_cell(row, "cost"), "cost"),
+        container=container,
+        cost=cost,
         par=_containers(row, "par"),
         reorder=_containers(row, "reorder"),
         category=row.get("category") or None,
@@ -62,12 +66,19 @@ def _cell(row: Row, column: str) -> Cursor:
     return cursor
 
 
+def _whole(cursor: Cursor, column: str) -> None:
+    """A cell holds one value: anything after it is a mistake, not something to drop."""
+    if not cursor.at_end():
+        rest = " ".join(t.text for t in cursor.rest())
+        raise InvalidInput(f"{column} has {rest!r} after its value")
+
+
 def _containers(row: Row, column: str) -> Fraction | None:
     if not row.get(column):
         return None
     cursor = _cell(row, column)
     value = read_number(cursor, column)
-    cursor.expect_end()
+    _whole(cursor, column)
     return value
 
 
