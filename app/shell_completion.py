@@ -69,7 +69,7 @@ def completion_table(parser: argparse.ArgumentParser) -> dict[str, tuple[list[st
         seconds, options = table.setdefault(first, ([], [*GRAMMAR_OPTIONS, *chart]))
         if second and second.split()[0] not in seconds:
             seconds.append(second.split()[0])
-    return {name: (sorted(seconds), options) for name, (seconds, options) in table.items()}
+    return {name: (sorted(seconds), sorted(options)) for name, (seconds, options) in table.items()}
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
