@@ -118,6 +118,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     import signal
 
     from app.clock import SystemClock
+    from app.metrics_port import WorkerMetrics
     from app.notify import run_notifications
     from app.processing import event_processor
     from app.square import open_square
@@ -129,15 +130,20 @@ async def work(settings: Settings, *, once: bool = False) -> int:
 
     database = await open_database(settings.database_url)
     clock = SystemClock()
-    square = await open_square(settings, database, clock.now)
+    # Counted only where they can be read: with METRICS_PORT, the worker serves /metrics.
+    metrics = None if settings.metrics_port is None else WorkerMetrics(database)
+    service = None if metrics is None else metrics.service
+    square = await open_square(settings, database, clock.now, metrics=service)
     try:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-        processor = event_processor(database, clock.now, None, readers=readers)
+        webhooks = None if metrics is None else metrics.webhooks
+        processor = event_processor(database, clock.now, webhooks, readers=readers)
         jobs = [] if square is None else [square.reconciler(database, clock.now).run]
         worker = InboxWorker(
             SqlInbox(database.engine),
             processor.process_many,
             clock.now,
+            on_lag=None if webhooks is None else webhooks.lag,
             jobs=jobs,
             batch=WORKER_BATCH,
             gather_seconds=GATHER_SECONDS,
@@ -150,9 +156,13 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         loop = asyncio.get_running_loop()
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
+        if metrics is not None and settings.metrics_port is not None:
+            await metrics.open(settings.host, settings.metrics_port)
         worker.start()
         # Alerts and daily summaries go out from here too (serve runs its own unless told not).
-        notifications = asyncio.create_task(run_notifications(settings, database, stop))
+        notifications = asyncio.create_task(
+            run_notifications(settings, database, stop, metrics=service)
+        )
         logger = logging.getLogger(__name__)
         logger.info("barback worker %s started", worker.owner)
         await stop.wait()
@@ -161,6 +171,8 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         await notifications
         return 0
     finally:
+        if metrics is not None:
+            await metrics.close()
         if square is not None:
             await square.close()
         await database.close()

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from app.command_socket import CommandSocket, open_command_socket
 from app.config import Settings
+from app.metrics_port import metrics_view, open_metrics_port
 from app.middlewares import AccessLogger
 from app.web import create_app
 from app.webhooks import run_worker_key
@@ -72,10 +73,14 @@ async def run_app(
     )
     await runner.setup()
     local: CommandSocket | None = None
+    metrics: web.AppRunner | None = None
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         logger.info("barback listening on http://%s:%d", settings.host, settings.port)
+        if settings.metrics_port is not None:
+            view = metrics_view(lambda: app)
+            metrics = await open_metrics_port(view, settings.host, settings.metrics_port)
         if command_socket:
             local = await open_command_socket(app, settings)
         if not settings.slack.enabled:
@@ -87,6 +92,8 @@ async def run_app(
     finally:
         if local is not None:
             await local.close()
+        if metrics is not None:
+            await metrics.cleanup()
         await runner.cleanup()
 
 
