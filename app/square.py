@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 
 from app.config import PosSettings, Settings
 from app.processing import order_booker
+from app.service_metrics import ServiceMetrics
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
 from integrations.square.menu_requests import SquareMenuRequests
@@ -85,9 +86,14 @@ def square_configured(settings: Settings) -> bool:
 
 
 async def open_square(
-    settings: Settings, database: Database, now: Callable[[], datetime]
+    settings: Settings,
+    database: Database,
+    now: Callable[[], datetime],
+    *,
+    metrics: ServiceMetrics | None = None,
 ) -> SquareParts | None:
-    """Square's parts, or None (said once in the log) when it is not configured."""
+    """Square's parts, or None (said once in the log) when it is not configured. `metrics`
+    counts the calls to Square's API (`barback_pos_api_requests_total{provider="square"}`)."""
     square = settings.pos.get("square")
     if square is None or not square_configured(settings):
         if square is not None and square.configured:
@@ -95,7 +101,8 @@ async def open_square(
         return None
     assert square.webhook_secret is not None and square.webhook_url is not None
     assert settings.secret_key is not None
-    session = aiohttp.ClientSession()
+    traces = [] if metrics is None else [metrics.pos_trace("square")]
+    session = aiohttp.ClientSession(trace_configs=traces)
     client = SquareClient(session, square.base_url or PRODUCTION_URL)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     secret = None if square.client_secret is None else square.client_secret.reveal()

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from app.clock import SystemClock
 from app.config import Settings
-from app.keys import database_key, metrics_key
+from app.keys import database_key, metrics_key, service_metrics_key
 from app.processing import event_processor
 from app.square import SquareParts, open_square
 from app.webhook_metrics import WebhookMetrics
@@ -69,7 +69,9 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
         database = app[database_key]
         clock = SystemClock()
-        square = await open_square(settings, database, clock.now)
+        square = await open_square(
+            settings, database, clock.now, metrics=app.get(service_metrics_key)
+        )
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}

@@ -34,7 +34,7 @@ from pytest_aiohttp import AiohttpClient
 
 from app.clock import SystemClock
 from app.config import Settings
-from app.terminal_session import open_session
+from app.venue_session import open_session
 from bot.commands.session import SessionContext, run
 from engine.connect_links import connect_link
 from engine.usecases import reports

@@ -112,6 +112,7 @@ async def test_shutdown_lets_in_flight_requests_finish(tmp_path: Path) -> None:
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
             "HOST": "127.0.0.1",
             "PORT": str(port),
+            "BARBACK_DATA_DIR": str(tmp_path / "data"),
         }
     )
     app = create_app(settings)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.config import Settings
-from app.terminal_session import open_session
+from app.venue_session import open_session
 from bot.commands.session import run
 from engine.usecases import settings as venue_settings
 from storage.database import Database

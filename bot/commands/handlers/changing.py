@@ -15,7 +15,7 @@ from engine.usecases import catalog, ledger
 from engine.usecases.common import Change
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 # `(uow, clock, venue, *, <its own fields>, actor) -> Change`: the fields differ per use case, so
 # only the answer is typed (the tests run every handler against its use case).

@@ -17,7 +17,7 @@ from bot.commands.views.variance import variance_reply
 from engine.usecases import reports
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 
 async def help_(command: c.Help, ctx: SessionContext) -> Reply:

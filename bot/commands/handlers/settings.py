@@ -22,7 +22,7 @@ from engine.errors import InvalidInput
 from engine.usecases import settings
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 
 def channel_id(channel: c.ChannelRef) -> str:
