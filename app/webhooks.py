@@ -44,6 +44,8 @@ writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
+run_jobs_key = web.AppKey("run_jobs", bool)
+"""False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
             jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            if not app.get(run_jobs_key, True):
+                jobs = []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
