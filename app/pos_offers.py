@@ -46,7 +46,7 @@ def pos_offers(
         binder = OneShotToastBinder(settings, database, Fernet(secret_key.reveal()))
     return {
         "square": PosOffer("square", "Square", _unset(SQUARE_REQUIRED, square_values)),
-        "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID"),
+        "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID", "restaurant"),
     }
 
 
