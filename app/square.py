@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from app.config import PosSettings, Settings
 from app.processing import order_booker
 from app.service_metrics import ServiceMetrics
+from integrations.api_calls import ApiObserver
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
 from integrations.square.menu_requests import SquareMenuRequests
@@ -91,6 +92,7 @@ async def open_square(
     now: Callable[[], datetime],
     *,
     metrics: ServiceMetrics | None = None,
+    observer: ApiObserver | None = None,
 ) -> SquareParts | None:
     """Square's parts, or None (said once in the log) when it is not configured. `metrics`
     counts the calls to Square's API (`barback_pos_api_requests_total{provider="square"}`)."""
@@ -103,7 +105,7 @@ async def open_square(
     assert settings.secret_key is not None
     traces = [] if metrics is None else [metrics.pos_trace("square")]
     session = aiohttp.ClientSession(trace_configs=traces)
-    client = SquareClient(session, square.base_url or PRODUCTION_URL)
+    client = SquareClient(session, square.base_url or PRODUCTION_URL, observer=observer)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     secret = None if square.client_secret is None else square.client_secret.reveal()
     tokens = SquareTokens(connections, client, square.client_id, secret, now)

@@ -49,6 +49,8 @@ async def session_for(
 
     async with database.unit_of_work() as uow:
         venue = await uow.venues.get(slug)
+    from app.pos_offers import pos_offers
+
     key = existing_key(settings)
     return SessionContext(
         venue=venue,
@@ -60,6 +62,7 @@ async def session_for(
         connect_key=None if key is None else key.reveal(),
         files=LocalFiles(),
         front_end_handlers=terminal_slack_handlers(settings, database),
+        pos_offers=pos_offers(settings, database, key),
     )
 
 

@@ -21,8 +21,9 @@ from app.config import Settings
 from app.keys import database_key, metrics_key, service_metrics_key
 from app.processing import event_processor
 from app.square import SquareParts, open_square
+from app.toast import ToastParts, open_toast
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker
+from app.worker import InboxWorker, Job
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.processing import EventReader
@@ -32,7 +33,13 @@ from integrations.square.routes import (
     connect_doors_key,
     connect_routes,
 )
-from integrations.web import VenueDoor, WebhookDoors, webhook_doors_key, webhook_routes
+from integrations.web import (
+    PosDoor,
+    VenueDoor,
+    WebhookDoors,
+    webhook_doors_key,
+    webhook_routes,
+)
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
@@ -43,7 +50,10 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+toast_key = web.AppKey("toast", ToastParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
+run_jobs_key = web.AppKey("run_jobs", bool)
+"""False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +80,30 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         database = app[database_key]
         clock = SystemClock()
         square = await open_square(
-            settings, database, clock.now, metrics=app.get(service_metrics_key)
+            settings,
+            database,
+            clock.now,
+            metrics=app.get(service_metrics_key),
+            observer=metrics,
         )
+        toast = await open_toast(settings, database, clock.now, metrics)
+        for configured in ("square", square), ("toast", toast):
+            if configured[1] is not None:
+                metrics.declare(configured[0])
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
-            readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+            readers: dict[str, EventReader] = {}
+            jobs: list[Job] = []
+            if square is not None:
+                readers["square"] = square.reader
+                jobs += square.jobs(database, clock.now)
+            if toast is not None:
+                readers["toast"] = toast.reader
+                jobs.append(toast.reconciler(database, clock.now).run)
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else square.jobs(database, clock.now)
+            if not app.get(run_jobs_key, True):
+                jobs = []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -101,7 +127,10 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
+            pos={} if toast is None else {"toast": PosDoor(toast.provider, toast.restaurant_venue)},
         )
+        if toast is not None:
+            app[toast_key] = toast
         if square is not None:
             app[square_key] = square
             connect = connect_doors(settings, database, square, clock.now)
@@ -120,6 +149,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                     await worker.stop()
                 if square is not None:
                     await square.close()
+                if toast is not None:
+                    await toast.close()
 
     app.cleanup_ctx.append(webhooks_ctx)
 

@@ -16,6 +16,7 @@ from typing import Literal
 from bot.commands.bulk.files import FileSource
 from bot.commands.commands import Command
 from bot.commands.replies import Reply
+from engine.connections import PosOffer
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue
 
@@ -63,6 +64,8 @@ class SessionContext:
     clock: Clock
     public_url: str | None = None
     connect_key: str | None = None
+    pos_offers: Mapping[str, PosOffer] | None = None
+    """What `connect` offers: each POS barback reads, configured or not (None: not known here)."""
     front_end_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
     files: FileSource | None = None
     """Where `... import <file>` reads its file (the terminal: a path; Slack: the channel)."""

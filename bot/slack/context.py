@@ -32,6 +32,7 @@ from bot.commands.session import Actor, Handler, SessionContext, refusal
 from bot.slack.mentions import channel_by_name, is_workspace_admin
 from bot.slack.shared_files import SlackFiles
 from bot.slack.summary import Render, post_summary
+from engine.connections import PosOffer
 from engine.errors import EngineError, InvalidInput
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue, VenueId
@@ -111,6 +112,7 @@ class SlackFrontEnd:
     single_workspace: bool
     public_url: str | None = None
     connect_key: str | None = None
+    pos_offers: Mapping[str, PosOffer] | None = None
     extra_handlers: Mapping[type[c.Command], Handler] = field(default_factory=dict)
     render_chart: Render = render_png_async
 
@@ -160,6 +162,7 @@ class SlackFrontEnd:
             clock=self.clock,
             public_url=self.public_url,
             connect_key=self.connect_key,
+            pos_offers=self.pos_offers,
             front_end_handlers={**self._handlers(who, client), **self.extra_handlers},
             files=SlackFiles(client, who.channel_id),
         )
