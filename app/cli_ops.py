@@ -120,11 +120,10 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.clock import SystemClock
     from app.metrics_port import WorkerMetrics
     from app.notify import run_notifications
+    from app.pos_parts import open_pos
     from app.processing import event_processor
-    from app.square import open_square
     from app.webhooks import GATHER_SECONDS, WORKER_BATCH
     from app.worker import InboxWorker
-    from integrations.processing import EventReader
     from storage.database import open_database
     from storage.inbox import SqlInbox
 
@@ -133,12 +132,11 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     # Counted only where they can be read: with METRICS_PORT, the worker serves /metrics.
     metrics = None if settings.metrics_port is None else WorkerMetrics(database)
     service = None if metrics is None else metrics.service
-    square = await open_square(settings, database, clock.now, metrics=service)
+    webhooks = None if metrics is None else metrics.webhooks
+    pos = await open_pos(settings, database, clock.now, metrics=service, observer=webhooks)
     try:
-        readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-        webhooks = None if metrics is None else metrics.webhooks
-        processor = event_processor(database, clock.now, webhooks, readers=readers)
-        jobs = [] if square is None else square.jobs(database, clock.now)
+        processor = event_processor(database, clock.now, webhooks, readers=pos.readers())
+        jobs = pos.jobs(database, clock.now)
         worker = InboxWorker(
             SqlInbox(database.engine),
             processor.process_many,
@@ -173,8 +171,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     finally:
         if metrics is not None:
             await metrics.close()
-        if square is not None:
-            await square.close()
+        await pos.close()
         await database.close()
 
 

@@ -19,14 +19,14 @@ from aiohttp import web
 from app.clock import SystemClock
 from app.config import Settings
 from app.keys import database_key, metrics_key, service_metrics_key
+from app.pos_parts import open_pos
 from app.processing import event_processor
-from app.square import SquareParts, open_square
-from app.toast import ToastParts, open_toast
+from app.square import SquareParts
+from app.toast import ToastParts
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker, Job
+from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
-from integrations.processing import EventReader
 from integrations.square.routes import (
     CALLBACK_PATH,
     ConnectDoors,
@@ -79,31 +79,19 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
         database = app[database_key]
         clock = SystemClock()
-        square = await open_square(
-            settings,
-            database,
-            clock.now,
-            metrics=app.get(service_metrics_key),
-            observer=metrics,
+        pos = await open_pos(
+            settings, database, clock.now, metrics=app.get(service_metrics_key), observer=metrics
         )
-        toast = await open_toast(settings, database, clock.now, metrics)
-        for configured in ("square", square), ("toast", toast):
-            if configured[1] is not None:
-                metrics.declare(configured[0])
+        square, toast = pos.square, pos.toast
+        for configured in pos.configured:
+            metrics.declare(configured)
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
-            readers: dict[str, EventReader] = {}
-            jobs: list[Job] = []
-            if square is not None:
-                readers["square"] = square.reader
-                jobs += square.jobs(database, clock.now)
-            if toast is not None:
-                readers["toast"] = toast.reader
-                jobs.append(toast.reconciler(database, clock.now).run)
             retry = app.get(retry_key, DEFAULT_RETRY)
-            processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            if not app.get(run_jobs_key, True):
-                jobs = []
+            processor = event_processor(
+                database, clock.now, metrics, readers=pos.readers(), retry=retry
+            )
+            jobs = pos.jobs(database, clock.now) if app.get(run_jobs_key, True) else []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -147,10 +135,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             finally:
                 if worker is not None:
                     await worker.stop()
-                if square is not None:
-                    await square.close()
-                if toast is not None:
-                    await toast.close()
+                await pos.close()
 
     app.cleanup_ctx.append(webhooks_ctx)
 
