@@ -32,9 +32,10 @@ def terminal_slack_handlers(settings: Settings, database: Database) -> dict[type
 
     async def through_slack(command: c.Command, ctx: SessionContext) -> Reply:
         if not settings.slack.enabled:
-            if isinstance(command, c.AlertsChannel | c.SummarySchedule) and command.channel.id:
+            if isinstance(command, c.AlertsChannel | c.SummarySchedule):
                 from bot.commands.handlers import HANDLERS
 
+                # A channel id needs no Slack; a name, the built-in handler says, does.
                 return await HANDLERS[type(command)](command, ctx)
             words = SLACK_OFF.format(words=command.words)
             return Reply.refusal(words, "slack_off", hint=SLACK_OFF_HINT)

@@ -142,14 +142,20 @@ def test_chart_flag_problems(downtown: Barback, argv: list[str], message: str) -
     assert (status, out, err) == (2, "", message)
 
 
-@pytest.mark.parametrize(
-    "words", [["use", "uptown"], ["managers", "add", "U0123ABC"], ["summary", "post"]]
-)
-def test_slack_only_commands_say_so(downtown: Barback, words: list[str]) -> None:
+def test_use_works_in_slack_only(downtown: Barback) -> None:
+    status, out, err = downtown("--venue", "downtown", "use", "uptown")
+    assert (status, out) == (2, "")
+    assert err.startswith("barback: use works in Slack only\n")
+
+
+@pytest.mark.parametrize("words", [["managers", "add", "U0123ABC"], ["summary", "post"]])
+def test_slack_commands_without_slack_say_what_they_need(
+    downtown: Barback, words: list[str]
+) -> None:
     status, out, err = downtown("--venue", "downtown", *words)
     assert (status, out) == (2, "")
-    first = " ".join(words[:2]) if words[0] != "use" else "use"
-    assert err.startswith(f"barback: {first} works in Slack only\n")
+    assert err.startswith(f"barback: {' '.join(words[:2])} needs Slack, which is off here\n")
+    assert "SLACK_BOT_TOKEN" in err
 
 
 SQUARE_ENV = {

@@ -24,6 +24,7 @@ from pytest_aiohttp import AiohttpClient
 from sqlalchemy import func, select
 
 from app.webhooks import retry_key, run_jobs_key
+from engine.identity import Arrival
 from engine.inbox import RetryPolicy, StoredEvent
 from engine.records import PosKind
 from engine.usecases import catalog, reports
@@ -53,6 +54,8 @@ VENUE = "downtown"
 SETTLE_SECONDS = 30.0  # generous: a shared 2-core machine; the wait ends as soon as it is done
 
 Json = dict[str, Any]
+
+OWN_EVENTS = "barback-menu:"  # Square's menu requests (integrations/square/menu_requests.py)
 
 
 @dataclass
@@ -88,14 +91,17 @@ class Bar:
         return [status for status, _ in answers]
 
     async def stored(self, *, state: str | None = None) -> int:
+        """Events the POS delivered (not the menu requests barback stores for itself)."""
         query = select(func.count()).select_from(webhook_events)
+        query = query.where(~webhook_events.c.dedupe_key.startswith(OWN_EVENTS))
         if state is not None:
             query = query.where(webhook_events.c.state == state)
         async with self.db.engine.connect() as connection:
             return int(await connection.scalar(query) or 0)
 
     async def events(self) -> list[StoredEvent]:
-        return list(await SqlInbox(self.db.engine).list(limit=500))
+        listed = await SqlInbox(self.db.engine).list(limit=500)
+        return [e for e in listed if not e.dedupe_key.startswith(OWN_EVENTS)]
 
     async def settled(self, *, timeout: float = SETTLE_SECONDS) -> None:
         """Wait until the worker has processed every stored event (none pending)."""
@@ -178,15 +184,14 @@ async def _set_up(db: Database, clock: FakeClock, adapter: PosAdapter) -> None:
     # The POS's own ids, as its first receipts (or its menu) would make them known.
     async with db.unit_of_work() as work:
         venue = await work.venues.get(VENUE)
-        for item in ITEMS:
-            await work.catalog.add_pos_thing(
-                venue.id, PosKind.ITEM, adapter.name, adapter.item_key(item), item.name, clock.now()
-            )
-        for modifier in MODIFIERS:
-            key = adapter.modifier_key(modifier)
-            await work.catalog.add_pos_thing(
-                venue.id, PosKind.MODIFIER, adapter.name, key, modifier.name, clock.now()
-            )
+        known = [
+            Arrival(PosKind.ITEM, adapter.name, adapter.item_key(item), item.name) for item in ITEMS
+        ]
+        known += [
+            Arrival(PosKind.MODIFIER, adapter.name, adapter.modifier_key(m), m.name)
+            for m in MODIFIERS
+        ]
+        await work.pos.saw(venue.id, [(arrival, clock.now()) for arrival in known])
         await work.commit()
     clock.advance(minutes=1)
     await catalog.map_item(
