@@ -30,6 +30,7 @@ from engine.catalog import (
     ServingSize,
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
+from engine.count_sheets import CountDraft
 from engine.depletion import BookedLine, Booking
 from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
 from engine.quantity import Quantity
@@ -67,6 +68,14 @@ class VenueRepository(Protocol):
 
     async def list(self) -> Sequence[Venue]: ...
 
+    async def archive(self, venue_id: VenueId, at: datetime) -> None:
+        """Mark the venue archived at `at`; `Conflict` when it already is."""
+        ...
+
+    async def pending_events(self, venue_id: VenueId) -> int:
+        """How many of the venue's stored webhook events wait to be booked."""
+        ...
+
     async def set_restock_refunds(self, venue_id: VenueId, on: bool) -> None: ...
 
     async def webhook_secret(self, slug: str) -> str:
@@ -93,8 +102,8 @@ class CatalogRepository(Protocol):
     and modifier-rule versions. Versioned rows are never edited: a change closes the version in
     effect (raising `Conflict` when another change closed it first) and opens the next."""
 
-    async def products(self, venue_id: VenueId) -> Sequence[Product]:
-        """Every product of the venue, by name."""
+    async def products(self, venue_id: VenueId, *, archived: bool = False) -> Sequence[Product]:
+        """The venue's products, by name; removed (archived) ones too when `archived`."""
         ...
 
     async def product(self, venue_id: VenueId, product_id: ProductId) -> Product:
@@ -108,6 +117,21 @@ class CatalogRepository(Protocol):
 
     async def update_product(self, venue_id: VenueId, product: Product) -> None:
         """Store the product's current values (par, reorder point, cost, container, category)."""
+        ...
+
+    async def rename_product(self, venue_id: VenueId, product_id: ProductId, name: str) -> None:
+        """Give the product a new name; raises `Conflict` when another product has it."""
+        ...
+
+    async def archive_product(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> None:
+        """Mark the product removed at `at` (its rows stay); `Conflict` if it already was."""
+        ...
+
+    async def using_product(
+        self, venue_id: VenueId, product_id: ProductId, at: datetime
+    ) -> tuple[Sequence[PosThing], Sequence[PosThing]]:
+        """The POS items whose mapping, and the modifiers whose rule, in effect at `at` pour or
+        swap the product."""
         ...
 
     async def cost(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> ProductCost:
@@ -124,6 +148,14 @@ class CatalogRepository(Protocol):
 
     async def open_serving(self, venue_id: VenueId, serving: ServingSize) -> None:
         """Close the serving of the same name (case-insensitive), if any, and open `serving`."""
+        ...
+
+    async def close_serving(self, venue_id: VenueId, serving: ServingSize, at: datetime) -> None:
+        """End the serving in effect at `at`, opening none (`serving remove`)."""
+        ...
+
+    async def close_rule(self, venue_id: VenueId, rule: ModifierRule, at: datetime) -> None:
+        """End the modifier rule version `rule` at `at`, opening none (`modifier remove`)."""
         ...
 
     async def pos_things(self, venue_id: VenueId, kind: PosKind) -> Sequence[PosThing]:
@@ -217,6 +249,24 @@ class LedgerRepository(Protocol):
         ...
 
     async def add_waste(self, venue_id: VenueId, waste: Waste, actor: str) -> None: ...
+
+    async def add_count_session(
+        self, venue_id: VenueId, counts: Sequence[Count], *, source: str, actor: str
+    ) -> int:
+        """One count session: a session row and its counts (all at one instant); its id."""
+        ...
+
+    async def count_draft(self, venue_id: VenueId, owner: str) -> CountDraft | None:
+        """The half-filled count sheet `owner` keeps for the venue, if any."""
+        ...
+
+    async def save_count_draft(self, venue_id: VenueId, owner: str, draft: CountDraft) -> None:
+        """Keep `draft` as `owner`'s count sheet for the venue (replacing the one kept)."""
+        ...
+
+    async def discard_count_draft(self, venue_id: VenueId, owner: str) -> bool:
+        """Forget `owner`'s count sheet for the venue; False when there was none."""
+        ...
 
     async def entries(
         self, venue_id: VenueId, product_id: ProductId, since: datetime | None = None

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Literal
 
+from engine.alerts import RecipeGuess
 from engine.catalog import ModifierRule, Product, ProductId, Recipe
 from engine.depletion import Movement, Unmapped
 from engine.inventory import Count, Receiving, Variance, Waste
@@ -118,6 +119,9 @@ class UnmappedReport:
     venue: Venue
     items: tuple[Sighting, ...]
     modifiers: tuple[Sighting, ...]
+    guesses: Mapping[str, tuple[RecipeGuess, ...]] = field(default_factory=dict)
+    """The products each unmapped name most likely pours (by the name, casefolded), best first,
+    with a quantity a manager could type: what the `next:` hints fill in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,8 @@ class MappingsReport:
     items: tuple[ItemMapping, ...]
     rules: tuple[RuleMapping, ...]
     product_names: Mapping[ProductId, str] = field(default_factory=dict)
+    servings: Mapping[str, Quantity] = field(default_factory=dict)
+    """The serving sizes in effect: recipes typed in servings show as typed (`2 x shot`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ def product_from_row(row: AnyRow, currency: str) -> Product:
         par=int(row.par or 0),
         reorder_at=int(row.reorder_at or 0),
         category=row.category,
+        shelf=None if row.shelf is None else int(row.shelf),
+        archived_at=row.archived_at,
     )
 
 

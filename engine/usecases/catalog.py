@@ -29,7 +29,9 @@ from engine.catalog import (
     ProductCost,
     ProductId,
     RecipeItem,
+    check_pour,
 )
+from engine.display import format_milli_containers
 from engine.errors import InvalidInput, NotFound
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.quantity import Quantity
@@ -41,6 +43,7 @@ from engine.usecases.common import (
     commit_change,
     find_product,
     load_venue,
+    product_name,
     require_actor,
 )
 from engine.usecases.describe import product_values, recipe_text
@@ -58,7 +61,11 @@ from engine.usecases.servings import set_serving
 from engine.venue import Venue
 from engine.versioning import close
 
-ProductField = Literal["cost", "par", "reorder", "container", "category"]
+ProductField = Literal["cost", "par", "reorder", "container", "category", "shelf"]
+MAX_CATEGORY = 100
+MAX_SHELF = 100_000
+CLEARED = ("none", "-")
+"""`product set X category none` (or `-`) clears the category; `shelf none` the position."""
 
 __all__ = [
     "ProductField",
@@ -94,15 +101,16 @@ async def add_product(
         place = await load_venue(uow, venue)
         size = _container(container, place)
         new = NewProduct(
-            name=" ".join(name.split()),
+            name=product_name(name),
             dimension=size.dimension,
             container_size=size,
             cost_per_container=resolve_money(cost.amount, cost.symbol, place.currency),
             par=0 if par is None else resolve_containers(par, what="par"),
             reorder_at=0 if reorder is None else resolve_containers(reorder, what="reorder point"),
-            category=(category or "").strip() or None,
+            category=_category(category or ""),
             created_at=now,
         )
+        check_levels(new.par, new.reorder_at)
         Product(  # validates before anything is written
             ProductId(0),
             new.name,
@@ -148,8 +156,10 @@ async def set_product(
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        old = find_product(await uow.catalog.products(place.id), product)
+        old = find_product(await uow.catalog.products(place.id, archived=True), product)
         new = _changed(old, field, value, place)
+        if field in ("par", "reorder"):
+            check_levels(new.par, new.reorder_at)
         if (
             new.container_size != old.container_size
             or new.cost_per_container != old.cost_per_container
@@ -164,8 +174,8 @@ async def set_product(
         change = Change(
             f"product.set.{field}",
             old.name,
-            {shown: before[shown]},
-            {shown: after[shown]},
+            {shown: before.get(shown)},
+            {shown: after.get(shown)},
             actor,
             now,
             place,
@@ -201,8 +211,43 @@ def _changed(
             )
         return replace(old, container_size=size)
     if field == "category":
-        return replace(old, category=str(value).strip() or None)
-    raise InvalidInput(f"a product has no field {field!r}", hint="cost, par, reorder, container")
+        return replace(old, category=_category(str(value)))
+    if field == "shelf":
+        return replace(old, shelf=_shelf(value))
+    raise InvalidInput(
+        f"a product has no field {field!r}", hint="cost, par, reorder, container, category, shelf"
+    )
+
+
+def _category(typed: str) -> str | None:
+    category = " ".join(typed.split())
+    if category.casefold() in CLEARED or not category:
+        return None
+    if len(category) > MAX_CATEGORY:
+        raise InvalidInput(f"a category has at most {MAX_CATEGORY} characters")
+    return category
+
+
+def _shelf(value: object) -> int | None:
+    if isinstance(value, str) and value.strip().casefold() in CLEARED:
+        return None
+    if not isinstance(value, Fraction | int) or Fraction(value).denominator != 1:
+        raise InvalidInput("a shelf position is a whole number", hint="e.g. shelf 12")
+    if not 1 <= value <= MAX_SHELF:
+        raise InvalidInput(f"a shelf position is 1 to {MAX_SHELF:,}, not {value}")
+    return int(value)
+
+
+def check_levels(par: int, reorder_at: int) -> None:
+    """A reorder point above par is a typo (par is what an order fills the shelf up to); a par
+    of 0 means none is set."""
+    if par > 0 and reorder_at > par:
+        raise InvalidInput(
+            f"a reorder point of {format_milli_containers(reorder_at)} above the par of "
+            f"{format_milli_containers(par)} is not plausible",
+            hint="par is what an order fills the shelf up to; reorder below it, e.g. par 6 "
+            "reorder 2",
+        )
 
 
 async def map_item(
@@ -223,7 +268,7 @@ async def map_item(
         raise InvalidInput("a mapping needs at least one product", hint="unmap it instead")
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        products = await uow.catalog.products(place.id)
+        products = await uow.catalog.products(place.id, archived=True)
         servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
         recipe_items = []
         for ingredient in items:
@@ -238,6 +283,10 @@ async def map_item(
                 container=product.container_size,
             )
             recipe_items.append(RecipeItem(product.id, resolved.quantity, resolved.serving_name))
+        for product_id in {item.product_id for item in recipe_items}:
+            poured = [i.quantity for i in recipe_items if i.product_id == product_id]
+            name = next(p.name for p in products if p.id == product_id)
+            check_pour(name, sum(poured[1:], poured[0]))
         thing = await pos_thing(uow, place, PosKind.ITEM, pos_item, now, create=True)
         current = await uow.catalog.recipe(place.id, thing, now)
         if current is not None:
@@ -245,8 +294,10 @@ async def map_item(
         recipe = await uow.catalog.replace_recipe(place.id, thing, recipe_items, now, actor)
         assert recipe is not None
         names = {p.id: p.name for p in products}
-        old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
-        new = {"recipe": recipe_text(recipe, names, place.units)}
+        old = None
+        if current is not None:
+            old = {"recipe": recipe_text(current, names, place.units, servings)}
+        new = {"recipe": recipe_text(recipe, names, place.units, servings)}
         change = Change("map", thing.name, old, new, actor, now, place)
         return await commit_change(uow, change)
 
@@ -265,7 +316,8 @@ async def unmap_item(
             raise NotFound(f"{thing.name!r} is not mapped", hint="see `mappings`")
         close(current, now)
         await uow.catalog.replace_recipe(place.id, thing, None, now, actor)
-        names = {p.id: p.name for p in await uow.catalog.products(place.id)}
-        old = {"recipe": recipe_text(current, names, place.units)}
+        names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
+        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+        old = {"recipe": recipe_text(current, names, place.units, servings)}
         change = Change("unmap", thing.name, old, None, actor, now, place)
         return await commit_change(uow, change)

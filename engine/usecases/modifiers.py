@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.catalog import (
+    MAX_MULTIPLIER,
     Add,
     Multiply,
     PriceOnly,
     Product,
     RuleKind,
     Swap,
+    check_pour,
 )
 from engine.errors import InvalidInput
 from engine.ports import Clock, UnitOfWorkFactory
@@ -49,7 +51,7 @@ async def set_modifier_rule(
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        products = await uow.catalog.products(place.id)
+        products = await uow.catalog.products(place.id, archived=True)
         servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
         kind = _rule_kind(rule, products, servings, place)
         thing = await pos_thing(uow, place, PosKind.MODIFIER, modifier, now, create=True)
@@ -58,8 +60,10 @@ async def set_modifier_rule(
             close(current, now)
         await uow.catalog.replace_rule(place.id, thing, kind, now, actor)
         names = {p.id: p.name for p in products}
-        old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
-        new = {"rule": rule_text(kind, names, place.units)}
+        old = None
+        if current is not None:
+            old = {"rule": rule_text(current.kind, names, place.units, servings)}
+        new = {"rule": rule_text(kind, names, place.units, servings)}
         change = Change("modifier", thing.name, old, new, actor, now, place)
         return await commit_change(uow, change)
 
@@ -75,6 +79,11 @@ def _rule_kind(
             raise InvalidInput(
                 f"multiplier x{rule.factor} is not valid", hint="more than 0, e.g. x2 or x1.5"
             )
+        if rule.factor > MAX_MULTIPLIER:
+            raise InvalidInput(
+                f"a multiplier of x{rule.factor} is not plausible: at most x{MAX_MULTIPLIER}",
+                hint="e.g. x2 for a double",
+            )
         return Multiply(rule.factor)
     if isinstance(rule, AddRule):
         product = find_product(products, rule.product)
@@ -86,6 +95,7 @@ def _rule_kind(
             dimension=product.dimension,
             container=product.container_size,
         )
+        check_pour(product.name, resolved.quantity)
         return Add(product.id, resolved.quantity, resolved.serving_name)
     if isinstance(rule, SwapRule):
         return Swap(

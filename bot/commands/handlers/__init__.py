@@ -7,7 +7,8 @@ front-end may answer some commands itself, see `SessionContext.front_end_handler
 from __future__ import annotations
 
 from bot.commands.handlers.changing import CHANGING
+from bot.commands.handlers.counting import COUNTING
 from bot.commands.handlers.reading import READING
 from bot.commands.handlers.settings import SETTINGS
 
-HANDLERS = {**READING, **CHANGING, **SETTINGS}
+HANDLERS = {**READING, **CHANGING, **COUNTING, **SETTINGS}

@@ -39,7 +39,7 @@ async def variance(command: c.Variance, ctx: SessionContext) -> Reply:
 
 
 async def unmapped(command: c.Unmapped, ctx: SessionContext) -> Reply:
-    return unmapped_reply(await reports.unmapped(ctx.uow, ctx.slug))
+    return unmapped_reply(await reports.unmapped(ctx.uow, ctx.slug, ctx.clock))
 
 
 async def mappings(command: c.Mappings, ctx: SessionContext) -> Reply:
