@@ -139,6 +139,22 @@ async def record_count_session(
     return CountSession(session_id, now, source, counted, variances, change)
 
 
+async def check_count_entries(
+    uow_factory: UnitOfWorkFactory, clock: Clock, venue: VenueRef, entries: Sequence[CountEntry]
+) -> tuple[tuple[str, str], ...]:
+    """What `record_count_session` would refuse of these entries, (where, why) each; nothing is
+    written. A form checks a page with it before turning it."""
+    async with uow_factory() as uow:
+        place = await load_venue(uow, venue)
+        try:
+            await _resolve(uow, place, entries, (), clock.now())
+        except InvalidEntries as error:
+            return error.problems
+        except InvalidInput:
+            return ()  # nothing typed yet: nothing wrong
+    return ()
+
+
 async def _resolve(
     uow: UnitOfWork,
     place: Venue,

@@ -40,10 +40,10 @@ from engine.reports import (
     VarianceRow,
     WhyReport,
 )
+from engine.units import Dimension
 from engine.usecases.common import VenueRef, find_any_product, find_product, load_venue
 from engine.usecases.finding import find_modifiers, find_pos
 from engine.usecases.periods import Period, PeriodLike, resolve_period, today
-from engine.units import Dimension
 from engine.venue import UnitSystem, Venue
 
 TOP_ITEMS = 10
