@@ -86,11 +86,12 @@ async def remove_product(
             )
         on_hand = (await uow.queries.on_hand(place.id, found.id))[0].on_hand
         await uow.catalog.archive_product(place.id, found.id, now)
+        shelf = format_quantity(on_hand, place.units)
         change = Change(
             "product.remove",
             found.name,
-            {"on_hand": format_quantity(on_hand, place.units)},
-            {"archived": True},
+            {"status": "on the shelf", "on_hand": shelf},
+            {"status": "removed", "on_hand": shelf},
             actor,
             now,
             place,

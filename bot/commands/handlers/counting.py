@@ -20,7 +20,7 @@ from bot.commands.tokens import Cursor, tokenize
 from bot.commands.values import QuantityText
 from bot.commands.views.counts import count_session_reply, count_sheet_reply
 from engine.count_sheets import CountEntry
-from engine.errors import InvalidInput
+from engine.errors import InvalidEntries, InvalidInput
 from engine.usecases import count_sessions
 
 if TYPE_CHECKING:
@@ -74,16 +74,24 @@ async def import_counts(text: str, ctx: SessionContext) -> Reply:
             entries.append(CountEntry(row.where, product, read_amount(typed)))
         except InvalidInput as error:
             refused.append((row.where, error.message))
-    session = await count_sessions.record_count_session(
-        ctx.uow,
-        ctx.clock,
-        ctx.slug,
-        entries=entries,
-        actor=ctx.actor.audit_name,
-        source="import",
-        refused=refused,
-    )
+    try:
+        session = await count_sessions.record_count_session(
+            ctx.uow,
+            ctx.clock,
+            ctx.slug,
+            entries=entries,
+            actor=ctx.actor.audit_name,
+            source="import",
+            refused=refused,
+        )
+    except InvalidEntries as error:  # in the file's order, whichever check refused a row
+        raise InvalidEntries(error.message, sorted(error.problems, key=_line)) from None
     return count_session_reply(session, ctx.actor.display)
+
+
+def _line(problem: tuple[str, str]) -> int:
+    number = problem[0].removeprefix("line ")
+    return int(number) if number.isdigit() else 0
 
 
 COUNTING = cast(
