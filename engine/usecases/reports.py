@@ -213,8 +213,7 @@ async def unmapped(
             products[0].name if products else "", products[:1], servings
         )
         guesses[s.name.casefold()] = tuple(
-            RecipeGuess(g.product, g.quantity or _some(place, products, g.product))
-            for g in found
+            RecipeGuess(g.product, g.quantity or _some(place, products, g.product)) for g in found
         )
     return UnmappedReport(
         place,
