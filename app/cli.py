@@ -3,7 +3,7 @@
     barback --venue downtown stock tito [--json] [--chart FILE.png]   the grammar (commands.md)
     barback shell --venue downtown                                    the grammar at a prompt
     barback --venue downtown import receipts.jsonl [--json]           generic receipts
-    barback serve | db upgrade | venue add|list|secret                administration
+    barback serve | db upgrade | venue add|list|secret|archive        administration
 
 Exit status: 0 done, 2 refused (bad words or input, unknown name or venue, not allowed, bad
 configuration: nothing was changed; an import books what it could and says what it refused),
