@@ -95,7 +95,7 @@ STOCK_SPECS: tuple[Spec, ...] = (
     Spec(
         c.CountSheet,
         "count sheet [<file.csv>]",
-        "the count sheet of every product: a form in Slack (`count`), a CSV to fill in here",
+        "every product to count: in Slack a form (`count`, for managers), here a CSV to fill in",
         ("count sheet", "count sheet counts.csv", "count"),
         _count_sheet,
     ),

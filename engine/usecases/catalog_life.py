@@ -82,7 +82,7 @@ async def remove_product(
         if items or modifiers:
             raise Conflict(
                 f"{found.name!r} is still poured by {_listing(items, modifiers)}",
-                hint="map those items again (or unmap them) and change those modifiers, first",
+                hint=_first_change(items, modifiers),
             )
         on_hand = (await uow.queries.on_hand(place.id, found.id))[0].on_hand
         await uow.catalog.archive_product(place.id, found.id, now)
@@ -107,6 +107,12 @@ def _listing(items: Sequence[PosThing], modifiers: Sequence[PosThing]) -> str:
         word = "the rule" + ("s" if len(modifiers) > 1 else "") + " of modifier"
         parts.append(word + ("s " if len(modifiers) > 1 else " ") + _names(modifiers))
     return " and ".join(parts)
+
+
+def _first_change(items: Sequence[PosThing], modifiers: Sequence[PosThing]) -> str:
+    todo = ["map those items again without it (or unmap them)"] if items else []
+    todo += ["set those modifiers' rules again (or remove them)"] if modifiers else []
+    return " and ".join(todo) + ", first"
 
 
 def _names(things: Sequence[PosThing]) -> str:
