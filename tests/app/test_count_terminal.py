@@ -21,8 +21,7 @@ import pytest
 
 from bot.commands.grammar import parse
 from bot.commands.handlers import HANDLERS
-from tests.app.scripted import Terminal, start_terminal
-from tests.app.test_scripted_session import us_session
+from tests.app.scripted import Terminal
 
 if TYPE_CHECKING:
     from bot.commands.session import SessionContext
@@ -50,17 +49,8 @@ next: variance
 
 
 @pytest.fixture
-def term(
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> Terminal:
-    monkeypatch.chdir(tmp_path)
-    term = start_terminal(database_url, capsys, monkeypatch, T("2026-11-21T16:00:00-05:00"))
-    us_session(term, tmp_path)
-    term.at(T("2026-11-21T23:45:00-05:00"))
-    return term
+def term(readme_bar: Terminal) -> Terminal:
+    return readme_bar
 
 
 def filled(text: str, amounts: dict[str, str]) -> str:

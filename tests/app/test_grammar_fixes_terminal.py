@@ -15,24 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.scripted import Terminal, receipt, start_terminal
-from tests.app.test_scripted_session import jsonl, line, us_session
+from tests.app.scripted import Terminal, receipt
+from tests.app.test_scripted_session import jsonl, line
 
 T = datetime.fromisoformat
 
 
 @pytest.fixture
-def term(
-    database_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> Terminal:
-    monkeypatch.chdir(tmp_path)
-    term = start_terminal(database_url, capsys, monkeypatch, T("2026-11-21T16:00:00-05:00"))
-    us_session(term, tmp_path)
-    term.at(T("2026-11-21T23:45:00-05:00"))
-    return term
+def term(readme_bar: Terminal) -> Terminal:
+    return readme_bar
 
 
 def refused(term: Terminal, words: str) -> str:
