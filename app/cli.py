@@ -3,7 +3,7 @@
     barback --venue downtown stock tito [--json] [--chart FILE.png]   the grammar (commands.md)
     barback shell --venue downtown                                    the grammar at a prompt
     barback --venue downtown import receipts.jsonl [--json]           generic receipts
-    barback serve | db upgrade | venue add|list|secret                administration
+    barback serve | db upgrade | venue add|list|secret|archive        administration
 
 Exit status: 0 done, 2 refused (bad words or input, unknown name or venue, not allowed, bad
 configuration: nothing was changed; an import books what it could and says what it refused),
@@ -45,6 +45,9 @@ from app.terminal_session import add_session_commands, grammar_words
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+if TYPE_CHECKING:
+    from engine.venue import Venue
 
 PROG = "barback"
 ACTOR = "cli"
@@ -252,6 +255,20 @@ def _add_admin_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
         examples=["SECRET=$(barback venue secret downtown)"],
     )
     secret.add_argument("slug", help="the venue's slug")
+    archive = add_command(
+        actions,
+        "archive",
+        run_venue_archive,
+        summary="archive a venue: webhooks and changes refused from now on, history kept",
+        description=(
+            "Archive a venue, for good: its webhooks are refused (404), its POS is no longer\n"
+            "read, Slack no longer offers it, and no change to it is accepted; its history stays\n"
+            "readable (`barback --venue <slug> history`). Refused while webhook events it\n"
+            "acknowledged wait to be booked."
+        ),
+        examples=["barback venue archive uptown"],
+    )
+    archive.add_argument("slug", help="the venue's slug")
 
 
 # Heavy modules (aiohttp, SQLAlchemy, Alembic) are imported inside the commands that need
@@ -323,7 +340,7 @@ def run_venue_list(args: argparse.Namespace, settings: Settings) -> int:
         print("no venues yet (add one with `barback venue add`)", file=sys.stderr)
         return 0
     rows = [("SLUG", "NAME", "TIMEZONE", "CURRENCY", "UNITS")] + [
-        (v.slug, v.name, v.timezone, v.currency, v.units.value) for v in venues
+        (v.slug, v.name + _archived(v), v.timezone, v.currency, v.units.value) for v in venues
     ]
     print(format_table(rows))
     return 0
@@ -334,4 +351,28 @@ def run_venue_secret(args: argparse.Namespace, settings: Settings) -> int:
 
     secret = with_database(settings, lambda db: venue_secret(db.unit_of_work, args.slug))
     print(secret)
+    return 0
+
+
+def _archived(venue: Venue) -> str:
+    if venue.archived_at is None:
+        return ""
+    return f" (archived {venue.archived_at.astimezone(venue.zone).date().isoformat()})"
+
+
+def run_venue_archive(args: argparse.Namespace, settings: Settings) -> int:
+    from app.clock import SystemClock
+    from engine.venue_admin import archive_venue
+
+    venue = with_database(
+        settings,
+        lambda database: archive_venue(
+            database.unit_of_work, SystemClock(), slug=args.slug, actor=f"cli:{args.user}"
+        ),
+    )
+    print(
+        f"archived venue {venue.slug} ({venue.name}): its webhooks and changes are refused from "
+        "now on; its history is kept",
+        file=sys.stderr,
+    )
     return 0

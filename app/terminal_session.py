@@ -46,18 +46,23 @@ def add_session_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
 def grammar_words(argv: list[str]) -> argparse.Namespace | None:
     """`--venue X stock tito --json` as the grammar's words and flags; None when argparse owns
     the line (an administration command, `shell`, `import`, an option such as --help, nothing)."""
-    venue, rest = None, list(argv)
-    while rest and (rest[0] == "--venue" or rest[0].startswith("--venue=")):
+    venue, rest, flags = None, list(argv), []
+    while rest and rest[0].partition("=")[0] in ("--venue", "--json", "--chart"):
         option = rest.pop(0)
-        if "=" in option:
-            venue = option.partition("=")[2]
-        elif rest:
+        name, equals, value = option.partition("=")
+        if name == "--json":
+            flags.append(option)  # `barback --json stock`: the flags may stand before the words
+        elif equals:
+            venue, flags = (value, flags) if name == "--venue" else (venue, [*flags, option])
+        elif not rest:
+            return None
+        elif name == "--venue":
             venue = rest.pop(0)
         else:
-            return None
+            flags += [option, rest.pop(0)]
     if not rest or rest[0].startswith("-") or rest[0] in ARGPARSE_COMMANDS:
         return None
-    return words_namespace(venue, rest)
+    return words_namespace(venue, rest + flags)
 
 
 def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
@@ -72,10 +77,15 @@ def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
             chart = arg.partition("=")[2] or next(rest, None)
             if not chart:
                 problem = "--chart needs a file name, e.g. --chart sales.png"
+        elif not words and any(ch.isspace() for ch in arg):
+            # `barback 'count tito 3'`: a first argument with spaces is the whole command line
+            # (no command word holds a space), as typed in the shell or in Slack.
+            words.append(arg)
         else:
             words.append(_quoted(arg))
-    if chart and not problem and words[0].lower() not in CHART_COMMANDS:
-        problem = f"{words[0]} draws no chart: --chart goes with sales"
+    first = words[0].split()[0].lower() if words else ""
+    if chart and not problem and first not in CHART_COMMANDS:
+        problem = f"{first} draws no chart: --chart goes with sales"
     return argparse.Namespace(
         command=run_words,
         venue=venue,
@@ -95,9 +105,15 @@ def _reads_a_file(words: list[str]) -> bool:
 
 
 def _quoted(arg: str) -> str:
-    """A shell argument that held spaces (`"Tito's Vodka"`) stays one name for the grammar."""
-    if any(ch.isspace() for ch in arg) and '"' not in arg:
-        return f'"{arg}"'
+    """A shell argument that held spaces (`"Tito's Vodka"`) or a double quote (`'12" Pizza'`)
+    stays one name for the grammar: quoted, its quotes escaped."""
+    if arg.isalnum():
+        return arg  # most words: nothing to quote, and the grammar's modules stay unloaded
+    from bot.commands.quoting import quote_name
+    from bot.commands.tokens import DOUBLE_QUOTES
+
+    if any(ch.isspace() or ch in DOUBLE_QUOTES for ch in arg):
+        return quote_name(arg)
     return arg
 
 

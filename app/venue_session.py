@@ -42,6 +42,7 @@ async def session_for(
 ) -> SessionContext:
     """A session on the venue (raises `NotFound` for an unknown venue)."""
     from app.clock import SystemClock
+    from app.count_files import terminal_handlers
     from app.keyfile import existing_key
     from app.local_files import LocalFiles
     from app.terminal_slack import terminal_slack_handlers
@@ -61,7 +62,7 @@ async def session_for(
         # The same key `serve` signs with, so the link the terminal prints is accepted.
         connect_key=None if key is None else key.reveal(),
         files=LocalFiles(),
-        front_end_handlers=terminal_slack_handlers(settings, database),
+        front_end_handlers={**terminal_slack_handlers(settings, database), **terminal_handlers()},
         pos_offers=pos_offers(settings, database, key),
     )
 

@@ -169,6 +169,8 @@ class VenueDoors:
             return None
         except Exception as error:
             raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
+        if venue.archived_at is not None:
+            return None  # an archived venue takes no more webhooks: 404, as no venue
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
         self._cache[slug] = (time.monotonic(), door)
         return door

@@ -44,7 +44,11 @@ def name_key(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A thing on the shelf. `par` and `reorder_at` are milli-containers (6 containers = 6000)."""
+    """A thing on the shelf. `par` and `reorder_at` are milli-containers (6 containers = 6000).
+
+    `shelf` is its place on the count walk (count sheets list by it); `archived_at` is when it was
+    removed: an archived product keeps its history (variance, `why`, past reports) but is gone
+    from stock, count sheets, new counts and new recipes."""
 
     id: ProductId
     name: str
@@ -55,6 +59,8 @@ class Product:
     reorder_at: int = 0
     category: str | None = None
     vendor: str | None = None
+    shelf: int | None = None
+    archived_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -113,6 +119,25 @@ class RecipeItem:
     def __post_init__(self) -> None:
         if self.quantity.milli <= 0:
             raise InvalidInput("a recipe quantity must be more than zero")
+
+
+MAX_POUR = {Dimension.VOLUME: 5_000_000, Dimension.MASS: 5_000_000, Dimension.COUNT: 100_000}
+"""The most one sale may pour of one product: 5 l, 5 kg or 100 each. More is a typo (`750` for
+`750 ml` is 750 bottles) and would empty the shelf on the first receipt."""
+MAX_MULTIPLIER = 10
+"""The largest `x<n>` modifier: a double is x2, a pitcher rarely x5."""
+
+
+def check_pour(product: str, quantity: Quantity) -> None:
+    """Refuse a recipe (or an added ingredient) pouring more than `MAX_POUR` of one product."""
+    limit = MAX_POUR[quantity.dimension]
+    if quantity.milli > limit:
+        most = {Dimension.VOLUME: "5 l", Dimension.MASS: "5 kg", Dimension.COUNT: "100 each"}
+        raise InvalidInput(
+            f"one sale pouring more than {most[quantity.dimension]} of {product!r} "
+            "is not plausible",
+            hint="a bare number is whole containers: give a unit, e.g. 1.5 oz or 44 ml",
+        )
 
 
 @dataclass(frozen=True, slots=True)

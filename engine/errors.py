@@ -2,6 +2,7 @@
 
 EngineError
 ├── InvalidInput   bad words, bad values: nothing was changed       (CLI exit 2, HTTP 400)
+│   └── InvalidEntries  several rows or fields refused at once, each named
 ├── NotFound       names something that does not exist             (CLI exit 2, HTTP 404)
 ├── Ambiguous      a name matches several things; lists candidates (CLI exit 2)
 ├── Conflict       already exists, or clashes with what is stored  (CLI exit 2, HTTP 409)
@@ -10,6 +11,8 @@ EngineError
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class EngineError(Exception):
@@ -28,6 +31,17 @@ class EngineError(Exception):
 
 class InvalidInput(EngineError):
     code = "invalid_input"
+
+
+class InvalidEntries(InvalidInput):
+    """Many entries at once (a file's rows, a form's fields), some refused: nothing was changed.
+
+    `problems` pairs where each refused entry is (`line 4`, a product's name) with the reason; the
+    hint lists them all, one a line, so a manager fixes the whole file in one go."""
+
+    def __init__(self, message: str, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__(message, hint="\n".join(f"{where}: {why}" for where, why in problems))
+        self.problems = tuple(problems)
 
 
 class NotFound(EngineError):

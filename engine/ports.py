@@ -31,7 +31,8 @@ from engine.catalog import (
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.depletion import BookedLine, Booking
-from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
+from engine.inventory import Variance
+from engine.ledger_repository import LedgerRepository  # counts, drafts, deliveries, waste
 from engine.pos_repository import PosRepository  # POS items as they arrive (issue 9)
 from engine.quantity import Quantity
 from engine.records import AuditEntry, NewProduct, PosKind, PosThing, Sighting, VenueSettings
@@ -68,6 +69,14 @@ class VenueRepository(Protocol):
 
     async def list(self) -> Sequence[Venue]: ...
 
+    async def archive(self, venue_id: VenueId, at: datetime) -> None:
+        """Mark the venue archived at `at`; `Conflict` when it already is."""
+        ...
+
+    async def pending_events(self, venue_id: VenueId) -> int:
+        """How many of the venue's stored webhook events wait to be booked."""
+        ...
+
     async def set_restock_refunds(self, venue_id: VenueId, on: bool) -> None: ...
 
     async def webhook_secret(self, slug: str) -> str:
@@ -94,8 +103,8 @@ class CatalogRepository(Protocol):
     and modifier-rule versions. Versioned rows are never edited: a change closes the version in
     effect (raising `Conflict` when another change closed it first) and opens the next."""
 
-    async def products(self, venue_id: VenueId) -> Sequence[Product]:
-        """Every product of the venue, by name."""
+    async def products(self, venue_id: VenueId, *, archived: bool = False) -> Sequence[Product]:
+        """The venue's products, by name; removed (archived) ones too when `archived`."""
         ...
 
     async def product(self, venue_id: VenueId, product_id: ProductId) -> Product:
@@ -109,6 +118,21 @@ class CatalogRepository(Protocol):
 
     async def update_product(self, venue_id: VenueId, product: Product) -> None:
         """Store the product's current values (par, reorder point, cost, container, category)."""
+        ...
+
+    async def rename_product(self, venue_id: VenueId, product_id: ProductId, name: str) -> None:
+        """Give the product a new name; raises `Conflict` when another product has it."""
+        ...
+
+    async def archive_product(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> None:
+        """Mark the product removed at `at` (its rows stay); `Conflict` if it already was."""
+        ...
+
+    async def using_product(
+        self, venue_id: VenueId, product_id: ProductId, at: datetime
+    ) -> tuple[Sequence[PosThing], Sequence[PosThing]]:
+        """The POS items whose mapping, and the modifiers whose rule, in effect at `at` pour or
+        swap the product."""
         ...
 
     async def cost(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> ProductCost:
@@ -125,6 +149,14 @@ class CatalogRepository(Protocol):
 
     async def open_serving(self, venue_id: VenueId, serving: ServingSize) -> None:
         """Close the serving of the same name (case-insensitive), if any, and open `serving`."""
+        ...
+
+    async def close_serving(self, venue_id: VenueId, serving: ServingSize, at: datetime) -> None:
+        """End the serving in effect at `at`, opening none (`serving remove`)."""
+        ...
+
+    async def close_rule(self, venue_id: VenueId, rule: ModifierRule, at: datetime) -> None:
+        """End the modifier rule version `rule` at `at`, opening none (`modifier remove`)."""
         ...
 
     async def pos_things(self, venue_id: VenueId, kind: PosKind) -> Sequence[PosThing]:
@@ -193,25 +225,6 @@ class CatalogRepository(Protocol):
     ) -> CatalogHistory:
         """Every recipe, rule and cost version for these POS keys in effect at some instant of
         [start, end]: one read for a batch of receipts closed in that span."""
-        ...
-
-
-class LedgerRepository(Protocol):
-    """Counts, receivings and waste typed by managers; a product's ledger entries."""
-
-    async def add_count(self, venue_id: VenueId, count: Count, actor: str) -> None: ...
-
-    async def add_receiving(self, venue_id: VenueId, receiving: Receiving, actor: str) -> None:
-        """`receiving.containers` (milli) is required: storage keeps what was typed."""
-        ...
-
-    async def add_waste(self, venue_id: VenueId, waste: Waste, actor: str) -> None: ...
-
-    async def entries(
-        self, venue_id: VenueId, product_id: ProductId, since: datetime | None = None
-    ) -> Sequence[LedgerEntry]:
-        """Counts, receivings, waste and depletions of a product at or after `since` (all when
-        None), in time order."""
         ...
 
 

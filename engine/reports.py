@@ -14,6 +14,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Literal
 
+from engine.alerts import RecipeGuess
 from engine.catalog import ModifierRule, Product, ProductId, Recipe
 from engine.depletion import Movement, Unmapped
 from engine.inventory import Count, Receiving, Variance, Waste
@@ -120,6 +121,9 @@ class UnmappedReport:
     modifiers: tuple[Sighting, ...]
     on_menu: tuple[Sighting, ...] = ()
     """With `--all`: items and modifiers on the POS's menu, never sold, without a mapping."""
+    guesses: Mapping[str, tuple[RecipeGuess, ...]] = field(default_factory=dict)
+    """The products each unmapped name most likely pours (by the name, casefolded), best first,
+    with a quantity a manager could type: what the `next:` hints fill in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,8 @@ class MappingsReport:
     rules: tuple[RuleMapping, ...]
     product_names: Mapping[ProductId, str] = field(default_factory=dict)
     servings: Mapping[str, Quantity] = field(default_factory=dict)
-    """The serving sizes in effect, by name (the CSV export writes `2 shot` with them)."""
+    """The serving sizes in effect, by name: recipes typed in servings show as typed
+    (`2 x shot`), and the CSV export writes `2 shot` with them."""
 
 
 @dataclass(frozen=True, slots=True)

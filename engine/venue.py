@@ -55,6 +55,8 @@ class Venue:
     units: UnitSystem
     day_cutoff: time = DEFAULT_CUTOFF
     restock_refunds: bool = False
+    archived_at: datetime | None = None
+    """When an administrator archived it: webhooks and changes are refused, history stays."""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -55,6 +55,8 @@ PRODUCT_COLUMNS = (
     products.c.reorder_at,
     products.c.category,
     products.c.vendor,
+    products.c.shelf,
+    products.c.archived_at,
 )
 
 
@@ -74,13 +76,12 @@ class SqlCatalogRepository(CatalogReads):
         if closed.rowcount != 1:
             raise concurrent_change(what)
 
-    async def products(self, venue_id: VenueId) -> Sequence[Product]:
+    async def products(self, venue_id: VenueId, *, archived: bool = False) -> Sequence[Product]:
         currency = await self._currency(venue_id)
-        rows = await self._connection.execute(
-            select(*PRODUCT_COLUMNS)
-            .where(products.c.venue_id == venue_id)
-            .order_by(products.c.name_key)
-        )
+        query = select(*PRODUCT_COLUMNS).where(products.c.venue_id == venue_id)
+        if not archived:
+            query = query.where(products.c.archived_at.is_(None))
+        rows = await self._connection.execute(query.order_by(products.c.name_key))
         return [product_from_row(row, currency) for row in rows]
 
     async def product(self, venue_id: VenueId, product_id: ProductId) -> Product:
@@ -143,8 +144,39 @@ class SqlCatalogRepository(CatalogReads):
                 reorder_at=product.reorder_at,
                 category=product.category,
                 vendor=product.vendor,
+                shelf=product.shelf,
             )
         )
+
+    async def rename_product(self, venue_id: VenueId, product_id: ProductId, name: str) -> None:
+        key = name_key(name)
+        taken = await self._connection.scalar(
+            select(products.c.name).where(
+                products.c.venue_id == venue_id,
+                products.c.name_key == key,
+                products.c.id != product_id,
+            )
+        )
+        if taken is not None:
+            raise Conflict(f"a product named {taken!r} already exists", hint="choose another name")
+        await self._connection.execute(
+            update(products)
+            .where(products.c.venue_id == venue_id, products.c.id == product_id)
+            .values(name=name, name_key=key)
+        )
+
+    async def archive_product(self, venue_id: VenueId, product_id: ProductId, at: datetime) -> None:
+        archived = await self._connection.execute(
+            update(products)
+            .where(
+                products.c.venue_id == venue_id,
+                products.c.id == product_id,
+                products.c.archived_at.is_(None),
+            )
+            .values(archived_at=at)
+        )
+        if archived.rowcount != 1:
+            raise concurrent_change("the product")
 
     async def open_cost(self, venue_id: VenueId, cost: ProductCost) -> None:
         current = await self.cost(venue_id, cost.product_id, cost.valid_from)
@@ -192,6 +224,21 @@ class SqlCatalogRepository(CatalogReads):
                 valid_to=None,
             )
         )
+
+    async def close_serving(self, venue_id: VenueId, serving: ServingSize, at: datetime) -> None:
+        current = await self._connection.scalar(
+            select(serving_sizes.c.id).where(
+                serving_sizes.c.venue_id == venue_id,
+                serving_sizes.c.name_key == name_key(serving.name),
+                serving_sizes.c.valid_to.is_(None),
+            )
+        )
+        if current is None:
+            raise concurrent_change(f"serving {serving.name!r}")
+        await self._close(serving_sizes, current, at, f"serving {serving.name!r}")
+
+    async def close_rule(self, venue_id: VenueId, rule: ModifierRule, at: datetime) -> None:
+        await self._close(modifier_rules, rule.id, at, "the modifier's rule")
 
     async def replace_recipe(
         self,

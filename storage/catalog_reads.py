@@ -21,6 +21,7 @@ from engine.catalog import (
     RecipeItem,
     RuleId,
     ServingSize,
+    Swap,
     name_key,
 )
 from engine.errors import NotFound
@@ -127,6 +128,27 @@ class CatalogReads:
     ) -> ModifierRule | None:
         found = await self._rules(venue_id, at, row_id=modifier.id)
         return found[0][1] if found else None
+
+    async def using_product(
+        self, venue_id: VenueId, product_id: ProductId, at: datetime
+    ) -> tuple[Sequence[PosThing], Sequence[PosThing]]:
+        """The POS items whose mapping, and the modifiers whose rule, in effect at `at` pour (or
+        swap) the product."""
+        items = [
+            thing
+            for thing, recipe in await self._recipes(venue_id, at)
+            if any(i.product_id == product_id for i in recipe.items)
+        ]
+        modifiers = [
+            thing
+            for thing, rule in await self._rules(venue_id, at)
+            if (isinstance(rule.kind, Add) and rule.kind.product_id == product_id)
+            or (
+                isinstance(rule.kind, Swap)
+                and product_id in (rule.kind.from_product_id, rule.kind.to_product_id)
+            )
+        ]
+        return items, modifiers
 
     async def recipes_pouring(
         self, venue_id: VenueId, serving_name: str, at: datetime

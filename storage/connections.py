@@ -11,12 +11,23 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.connections import PosConnection
 from storage.dialects import insert_for
 from storage.tables import pos_connections as table
+from storage.tables import venues
+
+
+def _open_venues() -> Select[Any]:
+    """Connections of venues not archived: an archived venue's POS is no longer read (its
+    webhooks are stored without a venue and skipped; reconciliation passes it by)."""
+    return (
+        select(table)
+        .join(venues, venues.c.id == table.c.venue_id)
+        .where(venues.c.archived_at.is_(None))
+    )
 
 
 class SqlConnections:
@@ -53,7 +64,7 @@ class SqlConnections:
         async with self._engine.connect() as db:
             row = (
                 await db.execute(
-                    select(table).where(
+                    _open_venues().where(
                         table.c.provider == provider, table.c.merchant_id == merchant_id
                     )
                 )
@@ -63,7 +74,7 @@ class SqlConnections:
     async def all(self, provider: str) -> Sequence[PosConnection]:
         async with self._engine.connect() as db:
             rows = await db.execute(
-                select(table).where(table.c.provider == provider).order_by(table.c.id)
+                _open_venues().where(table.c.provider == provider).order_by(table.c.id)
             )
             return [self._from_row(row) for row in rows]
 

@@ -1,21 +1,34 @@
-"""`SqlLedgerRepository`: counts, receivings and waste, and a product's ledger entries."""
+"""`SqlLedgerRepository`: counts (spot counts and count sessions), receivings and waste, a
+product's ledger entries, and the count sheets people keep half-filled (drafts)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.catalog import ProductId
+from engine.count_sheets import CountDraft
 from engine.inventory import Count, Depletion, LedgerEntry, Receiving, Waste
 from engine.money import Money
 from engine.quantity import Quantity
 from engine.units import Dimension
 from engine.venue import VenueId
+from storage.dialects import insert_for
 from storage.rows import AnyRow
-from storage.tables import counts, depletions, products, receivings, sale_lines, venues, waste
+from storage.tables import (
+    count_drafts,
+    count_sessions,
+    counts,
+    depletions,
+    products,
+    receivings,
+    sale_lines,
+    venues,
+    waste,
+)
 
 
 class SqlLedgerRepository:
@@ -60,6 +73,77 @@ class SqlLedgerRepository:
                 created_by=actor,
             )
         )
+
+    async def add_count_session(
+        self, venue_id: VenueId, counts_: Sequence[Count], *, source: str, actor: str
+    ) -> int:
+        instants = {count.at for count in counts_}
+        if len(instants) != 1:
+            raise ValueError("a count session has one instant")
+        session_id = await self._connection.scalar(
+            insert(count_sessions)
+            .values(
+                venue_id=venue_id,
+                counted_at=instants.pop(),
+                source=source,
+                products=len(counts_),
+                created_by=actor,
+            )
+            .returning(count_sessions.c.id)
+        )
+        assert session_id is not None
+        await self._connection.execute(
+            insert(counts),
+            [
+                {
+                    "venue_id": venue_id,
+                    "product_id": count.product_id,
+                    "counted_at": count.at,
+                    "quantity": count.quantity.milli,
+                    "session_id": session_id,
+                    "created_by": actor,
+                }
+                for count in counts_
+            ],
+        )
+        return int(session_id)
+
+    async def count_draft(self, venue_id: VenueId, owner: str) -> CountDraft | None:
+        row = (
+            await self._connection.execute(
+                select(count_drafts).where(
+                    count_drafts.c.venue_id == venue_id, count_drafts.c.owner == owner
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        entries = {ProductId(int(k)): str(v) for k, v in dict(row.entries).items()}
+        return CountDraft(entries, int(row.page), int(row.revision), row.updated_at)
+
+    async def save_count_draft(self, venue_id: VenueId, owner: str, draft: CountDraft) -> None:
+        values = {
+            "entries": {str(k): v for k, v in sorted(draft.entries.items())},
+            "page": draft.page,
+            "revision": draft.revision,
+            "updated_at": draft.updated_at,
+        }
+        statement = insert_for(self._connection, count_drafts).values(
+            venue_id=venue_id, owner=owner, **values
+        )
+        await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=[count_drafts.c.venue_id, count_drafts.c.owner], set_=values
+            )
+        )
+
+    async def discard_count_draft(self, venue_id: VenueId, owner: str) -> bool:
+        gone = await self._connection.execute(
+            delete(count_drafts).where(
+                count_drafts.c.venue_id == venue_id, count_drafts.c.owner == owner
+            )
+        )
+        return bool(gone.rowcount)
 
     async def entries(
         self, venue_id: VenueId, product_id: ProductId, since: datetime | None = None

@@ -30,6 +30,8 @@ def product_from_row(row: AnyRow, currency: str) -> Product:
         reorder_at=int(row.reorder_at or 0),
         category=row.category,
         vendor=getattr(row, "vendor", None),
+        shelf=None if row.shelf is None else int(row.shelf),
+        archived_at=row.archived_at,
     )
 
 

@@ -30,7 +30,7 @@ class SqlSlackDirectory:
 
     async def venues(self, team_id: str | None) -> Sequence[Venue]:
         """Every venue (`team_id` None: one workspace owns them all), else the team's, by slug."""
-        query = select(venues).order_by(venues.c.slug)
+        query = select(venues).where(venues.c.archived_at.is_(None)).order_by(venues.c.slug)
         if team_id is not None:
             query = query.join(venue_settings, venue_settings.c.venue_id == venues.c.id).where(
                 venue_settings.c.slack_team_id == team_id
@@ -40,7 +40,11 @@ class SqlSlackDirectory:
 
     async def venue(self, slug: str) -> Venue | None:
         async with self._engine.connect() as db:
-            row = (await db.execute(select(venues).where(venues.c.slug == slug))).one_or_none()
+            row = (
+                await db.execute(
+                    select(venues).where(venues.c.slug == slug, venues.c.archived_at.is_(None))
+                )
+            ).one_or_none()
         return None if row is None else venue_from_row(row)
 
     async def team_of(self, venue_id: VenueId) -> str | None:
@@ -55,7 +59,11 @@ class SqlSlackDirectory:
         query = (
             select(venues)
             .join(slack_bindings, slack_bindings.c.venue_id == venues.c.id)
-            .where(slack_bindings.c.team_id == team_id, slack_bindings.c.channel_id == channel_id)
+            .where(
+                slack_bindings.c.team_id == team_id,
+                slack_bindings.c.channel_id == channel_id,
+                venues.c.archived_at.is_(None),
+            )
         )
         async with self._engine.connect() as db:
             row = (await db.execute(query)).one_or_none()

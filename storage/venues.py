@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.errors import Conflict, NotFound
 from engine.venue import NewVenue, UnitSystem, Venue, VenueId
 from storage.dialects import insert_for
-from storage.tables import venues
+from storage.tables import venues, webhook_events
 
 VENUE_COLUMNS = (
     venues.c.id,
@@ -23,6 +23,7 @@ VENUE_COLUMNS = (
     venues.c.units,
     venues.c.day_cutoff_minutes,
     venues.c.restock_refunds,
+    venues.c.archived_at,
 )
 
 
@@ -76,6 +77,23 @@ class SqlVenueRepository:
             update(venues).where(venues.c.id == venue_id).values(restock_refunds=on)
         )
 
+    async def archive(self, venue_id: VenueId, at: datetime) -> None:
+        archived = await self._connection.execute(
+            update(venues)
+            .where(venues.c.id == venue_id, venues.c.archived_at.is_(None))
+            .values(archived_at=at)
+        )
+        if archived.rowcount != 1:
+            raise Conflict("the venue was archived by someone else meanwhile")
+
+    async def pending_events(self, venue_id: VenueId) -> int:
+        found = await self._connection.scalar(
+            select(func.count())
+            .select_from(webhook_events)
+            .where(webhook_events.c.venue_id == venue_id, webhook_events.c.state == "pending")
+        )
+        return int(found or 0)
+
     async def list(self) -> Sequence[Venue]:
         rows = await self._connection.execute(select(*VENUE_COLUMNS).order_by(venues.c.slug))
         return [venue_from_row(row) for row in rows]
@@ -100,6 +118,7 @@ def venue_from_row(row: Row[*tuple[Any, ...]]) -> Venue:
         units=UnitSystem(row.units),
         day_cutoff=time(minutes // 60, minutes % 60),
         restock_refunds=bool(row.restock_refunds),
+        archived_at=row.archived_at,
     )
 
 

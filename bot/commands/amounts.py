@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from bot.commands.commands import MoneyText, QuantityText
-from bot.commands.tokens import Cursor, Kind, Token
+from bot.commands.tokens import Cursor, Kind, Token, join, tokenize
 from engine.errors import InvalidInput
 
 # --- numbers and quantities ---------------------------------------------------------------------
@@ -37,6 +37,41 @@ UNIT_ALIASES: dict[str, str] = {
 CONTAINER_WORDS = frozenset(("bottle", "bottles", "btl", "container", "containers"))
 
 
+# A sign or a non-finite number where an amount belongs: refused as "must be more than zero"
+# rather than read as part of a name ("count tito -3" is not a product called "tito -3").
+_SIGNED = re.compile(r"[-−][0-9.].*|[+-−]?(?:inf|infinity|nan|∞)", re.IGNORECASE)
+
+
+def is_signed(token: Token | None) -> bool:
+    """A negative or non-finite number: `-3`, `-.5`, `-2oz`, `inf`, `NaN`, `∞`."""
+    return (
+        token is not None and token.kind is Kind.WORD and _SIGNED.fullmatch(token.text) is not None
+    )
+
+
+def refuse_signed(token: Token, what: str) -> None:
+    if is_signed(token):
+        raise InvalidInput(f"{what} {token.text!r} must be more than zero")
+
+
+def quoted_value(cur: Cursor) -> Cursor | None:
+    """A quoted token that holds an amount (`"750 ml"`, `"$22.50"`, as a shell user quotes one)
+    taken from `cur`, as a cursor over its own tokens; None when the next token is not one."""
+    token = cur.peek()
+    if token is None or token.kind is not Kind.QUOTED:
+        return None
+    first = token.text[:1]
+    if not (first.isdigit() or first in ".-−" + CURRENCY_SYMBOLS):
+        return None
+    cur.next()
+    return Cursor(tokenize(token.text))
+
+
+def _whole(inner: Cursor, what: str, example: str) -> None:
+    if not inner.at_end():
+        raise InvalidInput(f"{what} {join(inner.rest())!r} is not like {example}")
+
+
 def is_number(token: Token | None) -> bool:
     return (
         token is not None and token.kind is Kind.WORD and NUMBER.fullmatch(token.text) is not None
@@ -45,9 +80,14 @@ def is_number(token: Token | None) -> bool:
 
 def read_number(cur: Cursor, what: str) -> Fraction:
     """A number, or a mixed number `1 1/2`."""
+    if (inner := quoted_value(cur)) is not None:
+        value = read_number(inner, what)
+        _whole(inner, what, "3 or 1.5")
+        return value
     token = cur.next()
     if token is None:
         raise InvalidInput(f"missing {what}")
+    refuse_signed(token, what)
     if token.kind is not Kind.WORD or not NUMBER.fullmatch(token.text):
         raise InvalidInput(f"{what} {token.text!r} is not a number")
     value = _fraction(token.text, what)
@@ -86,9 +126,20 @@ def read_quantity(
     serving-size name. A bare number (no word after it) is whole containers, unless `unit_needed`.
     With `known_units_only` (a container size) the unit must be a unit word the engine knows.
     """
+    if (inner := quoted_value(cur)) is not None:
+        quantity = read_quantity(
+            inner,
+            what,
+            unit_needed=unit_needed,
+            known_units_only=known_units_only,
+            zero_allowed=zero_allowed,
+        )
+        _whole(inner, what, "1.5 oz or 750ml")
+        return quantity
     token = cur.peek()
     if token is None:
         raise InvalidInput(f"missing {what}")
+    refuse_signed(token, what)
     if token.kind is Kind.WORD and (m := _GLUED.fullmatch(token.text)):
         cur.next()
         amount = _fraction(m.group("num"), what)
@@ -147,10 +198,15 @@ _MONEY = re.compile(
 
 def read_money(cur: Cursor, what: str) -> MoneyText:
     """`$22.50`, `22.50`, `€9`, `9€`, `$ 9`, `1,200.00`: never negative, at most 3 decimals."""
+    if (inner := quoted_value(cur)) is not None:
+        money = read_money(inner, what)
+        _whole(inner, what, "$22.50")
+        return money
     token = cur.next()
     if token is None:
         raise InvalidInput(f"missing {what}")
     text = token.text
+    refuse_signed(Token(Kind.WORD, text.lstrip(CURRENCY_SYMBOLS)), what)
     if token.kind is Kind.WORD and text in CURRENCY_SYMBOLS and (after := cur.peek()) is not None:
         cur.next()
         text += after.text
@@ -165,6 +221,7 @@ def read_percent(cur: Cursor, what: str) -> Decimal:
     token = cur.next()
     if token is None:
         raise InvalidInput(f"missing {what}")
+    refuse_signed(Token(Kind.WORD, token.text.removesuffix("%")), what)
     text = token.text.removesuffix("%")
     if token.kind is not Kind.WORD or not re.fullmatch(r"[0-9]{1,6}(?:\.[0-9]{1,4})?", text):
         raise InvalidInput(f"{what} {token.text!r} is not a percentage like 5%")

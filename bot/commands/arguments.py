@@ -8,7 +8,7 @@ reads and fails the same way in every command.
 import difflib
 from collections.abc import Callable
 
-from bot.commands.amounts import CURRENCY_SYMBOLS
+from bot.commands.amounts import CURRENCY_SYMBOLS, is_signed
 from bot.commands.tokens import Cursor, Kind, Token, join
 from engine.errors import InvalidInput
 
@@ -20,7 +20,14 @@ def read_name(cur: Cursor, what: str, stop: Callable[[Token], bool] = lambda t: 
         cur.next()
         name = token.text
     else:
-        name = join(cur.take_while(lambda t: t.kind in (Kind.WORD, Kind.MENTION) and not stop(t)))
+        # A first word such as `nan` or `inf` starts a name (`count nan 3`); later, it is a value.
+        first = token is not None and token.text[:1].isalpha() and is_signed(token)
+        taken = cur.take_while(
+            lambda t: (
+                t.kind in (Kind.WORD, Kind.MENTION) and ((first and t is token) or not stop(t))
+            )
+        )
+        name = join(taken)
     if not name:
         raise InvalidInput(f"missing {what}")
     return name
@@ -50,8 +57,11 @@ def read_required_rest_name(cur: Cursor, what: str) -> str:
 
 
 def starts_value(token: Token) -> bool:
-    """A word that starts a number or an amount: where an unquoted product name stops."""
-    return token.kind is Kind.WORD and token.text[:1] in "0123456789." + CURRENCY_SYMBOLS
+    """A word that starts a number or an amount (a negative or non-finite one too, refused where
+    it is read): where an unquoted product name stops."""
+    return token.kind is Kind.WORD and (
+        token.text[:1] in "0123456789." + CURRENCY_SYMBOLS or is_signed(token)
+    )
 
 
 def read_word(cur: Cursor, what: str) -> str:

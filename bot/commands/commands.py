@@ -1,9 +1,9 @@
 """The typed commands a manager can type, parsed but not yet resolved against the catalog.
 
-Values stay syntactic: a `QuantityText` keeps the number and the unit word (or serving-size name)
-as typed, a `MoneyText` the amount and the currency symbol, a product name the string as typed. The
-engine resolves them (units to base units, names to products, "today" to a business day) when it
-runs them.
+Values stay syntactic (`bot.commands.values`, re-exported here): a `QuantityText` keeps the
+number and the unit word (or serving-size name) as typed, a `MoneyText` the amount and the currency
+symbol, a product name the string as typed. The engine resolves them (units to base units, names to
+products, "today" to a business day) when it runs them.
 
 Each command class says its command words (`words`, as written in `help`) and whether it changes
 anything (`changes`: the session asks for a manager when it does).
@@ -12,124 +12,43 @@ anything (`changes`: the session asks for a manager when it does).
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
-from typing import ClassVar, Literal, NamedTuple
+from typing import ClassVar
 
 from bot.commands.commands_setup import MapImport, MenuImport, ProductImport, Review, ReviewAccept
+from bot.commands.values import (
+    Add,
+    ChannelRef,
+    Ingredient,
+    ModifierRule,
+    MoneyText,
+    Multiply,
+    Period,
+    PeriodKind,
+    PriceOnly,
+    ProductField,
+    Provider,
+    QuantityText,
+    Swap,
+    UserRef,
+)
 
-# --- values -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class QuantityText:
-    """A quantity as typed: `1.5 oz` -> (3/2, "oz"); `shot` -> (1, "shot"); `3.4` -> (17/5, None).
-
-    `unit` is a canonical unit word (oz, ml, cl, l, bbl, gal, each, g, kg, lb), a serving-size name
-    as typed (`shot`), or None: whole containers of the product (a bare number, or `bottles`).
-    """
-
-    amount: Fraction
-    unit: str | None
-
-    def __str__(self) -> str:
-        number = _number_text(self.amount)
-        return number if self.unit is None else f"{number} {self.unit}"
-
-
-def _number_text(value: Fraction) -> str:
-    """3 -> "3", 3/2 -> "1.5", 1/3 -> "1/3": decimals where they are exact, else a fraction."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    rest = value.denominator
-    for prime in (2, 5):
-        while rest % prime == 0:
-            rest //= prime
-    if rest != 1:
-        return str(value)
-    return format(Decimal(value.numerator) / Decimal(value.denominator), "f")
-
-
-@dataclass(frozen=True, slots=True)
-class MoneyText:
-    """Money as typed: `$22.50` -> (Decimal("22.50"), "$"); `9` -> (Decimal(9), None)."""
-
-    amount: Decimal
-    symbol: str | None
-
-
-class PeriodKind(StrEnum):
-    TODAY = "today"  # the business day in progress
-    YESTERDAY = "yesterday"
-    WEEK = "week"
-    MONTH = "month"
-    DAY = "day"  # one calendar business day: start == end
-    RANGE = "range"  # start..end, both included
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A reporting period. Relative kinds carry no dates: the session resolves them in the venue's
-    time zone and business day; DAY and RANGE carry validated dates with start <= end."""
-
-    kind: PeriodKind
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRef:
-    """A Slack channel: by id (`C0123ABC`), by name (`#bar-alerts`, looked up later), or both."""
-
-    id: str | None
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class UserRef:
-    """A Slack user by id (`U0123ABC` or `W0123ABC`)."""
-
-    id: str
-
-
-class Ingredient(NamedTuple):
-    """One `<quantity> <product>` of a recipe or of an `add` modifier rule."""
-
-    quantity: QuantityText
-    product: str
-
-
-@dataclass(frozen=True, slots=True)
-class Multiply:
-    """`x2`: multiply every quantity of the line's recipe."""
-
-    factor: Fraction
-
-
-@dataclass(frozen=True, slots=True)
-class Add:
-    """`+ 0.5 oz Grand Marnier`: add an ingredient (scales with the modifier's quantity)."""
-
-    quantity: QuantityText
-    product: str
-
-
-@dataclass(frozen=True, slots=True)
-class Swap:
-    """`swap Milagro Blanco -> Patron Silver`: replace a product, same quantity."""
-
-    from_product: str
-    to_product: str
-
-
-@dataclass(frozen=True, slots=True)
-class PriceOnly:
-    """`price only`: the modifier changes the price, not the pour."""
-
-
-ModifierRule = Multiply | Add | Swap | PriceOnly
-ProductField = Literal["cost", "par", "reorder", "container"]
-Provider = Literal["square", "toast", "clover", "shopify"]
+__all__ = [
+    "Add",
+    "ChannelRef",
+    "Ingredient",
+    "ModifierRule",
+    "MoneyText",
+    "Multiply",
+    "Period",
+    "PeriodKind",
+    "PriceOnly",
+    "ProductField",
+    "Provider",
+    "QuantityText",
+    "Swap",
+    "UserRef",
+]
 
 # --- reading ------------------------------------------------------------------------------------
 
@@ -152,7 +71,7 @@ class Stock:
 class Sales:
     words: ClassVar[str] = "sales"
     changes: ClassVar[bool] = False
-    period: Period = Period(PeriodKind.TODAY)
+    period: Period = Period(PeriodKind.TODAY)  # noqa: RUF009 (frozen: one shared value is safe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +139,7 @@ class ProductAdd:
     par: Fraction | None = None  # containers
     reorder: Fraction | None = None  # containers
     category: str | None = None
+    vendor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +148,38 @@ class ProductSet:
     changes: ClassVar[bool] = True
     name: str
     field: ProductField
-    value: MoneyText | Fraction | QuantityText  # cost: MoneyText; par/reorder: Fraction; container
+    # cost: MoneyText; par, reorder, shelf: Fraction; container: QuantityText; category: str
+    # (`none` clears a category or a shelf position)
+    value: MoneyText | Fraction | QuantityText | str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRename:
+    words: ClassVar[str] = "product rename"
+    changes: ClassVar[bool] = True
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRemove:
+    words: ClassVar[str] = "product remove"
+    changes: ClassVar[bool] = True
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServingRemove:
+    words: ClassVar[str] = "serving remove"
+    changes: ClassVar[bool] = True
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModifierRemove:
+    words: ClassVar[str] = "modifier remove"
+    changes: ClassVar[bool] = True
+    modifier: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,12 +222,31 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
+class CountSheet:
+    """`count` / `count sheet [<file.csv>]`: Slack opens the count sheet; the terminal prints it
+    as CSV (or writes it to the file) to fill in. Reading only: the count is saved at submit."""
+
+    words: ClassVar[str] = "count sheet"
+    changes: ClassVar[bool] = False
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CountImport:
+    """`count import <file.csv>`: a filled count sheet, saved as one count session."""
+
+    words: ClassVar[str] = "count import"
+    changes: ClassVar[bool] = True
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
 class Receive:
     words: ClassVar[str] = "receive"
     changes: ClassVar[bool] = True
     product: str
     containers: Fraction
-    cost: MoneyText | None = None  # per container
+    cost: MoneyText | None = None  # per container; `@ free` is 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,11 +343,17 @@ Command = (
     | History
     | ProductAdd
     | ProductSet
+    | ProductRename
+    | ProductRemove
     | ServingSet
+    | ServingRemove
     | Map
     | Unmap
     | ModifierRuleSet
+    | ModifierRemove
     | Count
+    | CountSheet
+    | CountImport
     | Receive
     | Waste
     | AlertsChannel

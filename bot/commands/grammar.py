@@ -7,14 +7,16 @@ closest valid form as the hint. It never returns a partial command.
 `SPECS` is the only list of commands: dispatch, `COMMAND_WORDS` (shell completion), `usage()` and
 the help text (`bot.commands.help`) are all read from it, so they cannot drift apart.
 
-Each family's parsers and rows live in `grammar_reading`, `grammar_changing` and
-`grammar_settings`; this module joins their rows into `SPECS` and dispatches to them.
+Each family's parsers and rows live in `grammar_reading`, `grammar_changing`,
+`grammar_counting` and `grammar_settings`; this module joins their rows into `SPECS` and
+dispatches to them.
 """
 
 import difflib
 
 from bot.commands import commands as c
 from bot.commands.grammar_changing import CHANGING_SPECS
+from bot.commands.grammar_counting import STOCK_SPECS
 from bot.commands.grammar_reading import READING_SPECS
 from bot.commands.grammar_settings import SETTINGS_SPECS
 from bot.commands.grammar_setup import SETUP_SPECS
@@ -38,6 +40,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(c.Help, "help [<command>]", "the grammar, with examples", ("help", "help map"), _help),
     *READING_SPECS,
     *CHANGING_SPECS,
+    *STOCK_SPECS,
     *SETTINGS_SPECS,
     *SETUP_SPECS,
 )

@@ -1,21 +1,20 @@
 """The changing commands' parsers and rows of the command table: products, servings, mappings
-and modifiers, then stock (count, receive, waste).
+and modifiers, and their removal (the catalog's life).
 
-Separate from the reading and settings commands so each module holds one family of commands;
-these read quantities, money and recipes, the bulk of the grammar.
+Separate from the reading, stock (`grammar_counting`) and settings commands so each module holds
+one family of commands; these read quantities, money and recipes, the bulk of the grammar.
 """
 
 from fractions import Fraction
 from typing import get_args
 
 from bot.commands import commands as c
-from bot.commands.amounts import CONTAINER_WORDS, is_number, read_money, read_number, read_quantity
+from bot.commands.amounts import is_number, read_money, read_number, read_quantity
 from bot.commands.arguments import (
     choice,
     expect_op,
     read_name,
     read_required_rest_name,
-    read_rest_name,
     read_word,
     starts_value,
 )
@@ -25,7 +24,7 @@ from engine.errors import InvalidInput
 
 # --- products, servings, mappings ---------------------------------------------------------------
 
-_OPTIONS = ("par", "reorder", "category")
+_OPTIONS = ("par", "reorder", "category", "vendor")
 _FIELDS: dict[str, c.ProductField] = {f: f for f in get_args(c.ProductField)}
 
 
@@ -37,32 +36,74 @@ def _product_add(cur: Cursor) -> c.Command:
     while (token := cur.next()) is not None:
         key = choice(token.text, _OPTIONS, "option") if token.kind is Kind.WORD else None
         if key is None:
-            raise InvalidInput(f"unexpected {token.text!r}: options are par, reorder, category")
+            raise InvalidInput(
+                f"unexpected {token.text!r}: options are par, reorder, category, vendor"
+            )
         if key in options:
             raise InvalidInput(f"{key} is given twice")
-        if key == "category":
-            options[key] = read_name(cur, "category", lambda t: t.is_word(*_OPTIONS))
+        if key in ("category", "vendor"):
+            options[key] = read_name(cur, key, lambda t: t.is_word(*_OPTIONS))
         else:
             options[key] = read_number(cur, key)
-    par, reorder, category = (options.get(k) for k in _OPTIONS)
+    par, reorder, category, vendor = (options.get(k) for k in _OPTIONS)
     assert not isinstance(par, str) and not isinstance(reorder, str)
     assert category is None or isinstance(category, str)
-    return c.ProductAdd(name, container, cost, par, reorder, category)
+    assert vendor is None or isinstance(vendor, str)
+    return c.ProductAdd(name, container, cost, par, reorder, category, vendor)
 
 
 def _product_set(cur: Cursor) -> c.Command:
     name = read_name(cur, "product name", lambda t: t.is_word(*_FIELDS))
-    word = read_word(cur, "what to set (cost, par, reorder or container)")
+    word = read_word(cur, "what to set (cost, par, reorder, container, category, vendor, shelf)")
     field = _FIELDS[choice(word, tuple(_FIELDS), "field")]
-    value: c.MoneyText | Fraction | c.QuantityText
+    value: c.MoneyText | Fraction | c.QuantityText | str
     if field == "cost":
         value = read_money(cur, "cost per container")
     elif field == "container":
         value = read_quantity(cur, "container size", unit_needed=True, known_units_only=True)
+    elif field in ("category", "vendor"):
+        return c.ProductSet(name, field, read_required_rest_name(cur, field))
+    elif field == "shelf" and cur.accept_word("none"):
+        value = "none"
     else:
-        value = read_number(cur, field)
+        value = read_number(cur, "shelf position" if field == "shelf" else field)
     cur.expect_end()
     return c.ProductSet(name, field, value)
+
+
+def _product_rename(cur: Cursor) -> c.Command:
+    """`product rename "Titos" "Tito's Vodka"`, or `... titos to Tito's Vodka` (`->` too)."""
+    name = read_name(cur, "product name", lambda t: t.is_word("to"))
+    if not (cur.accept_word("to") or cur.accept_op("->")):
+        cur.accept_op("=")
+    return c.ProductRename(name, read_required_rest_name(cur, "new name"))
+
+
+def _product_remove(cur: Cursor) -> c.Command:
+    return c.ProductRemove(read_required_rest_name(cur, "product name"))
+
+
+def _named_remove(cur: Cursor) -> Cursor | None:
+    """`serving remove = 1 oz` sets a serving called "remove": with an `=` ahead, the word
+    `remove` was a name, and a cursor reading it as one is returned (else None)."""
+    ahead = 0
+    while (token := cur.peek(ahead)) is not None:
+        if token.is_op("="):
+            return Cursor((Token(Kind.WORD, "remove"), *cur.rest()))
+        ahead += 1
+    return None
+
+
+def _serving_remove(cur: Cursor) -> c.Command:
+    if (named := _named_remove(cur)) is not None:
+        return _serving(named)
+    return c.ServingRemove(read_required_rest_name(cur, "serving name"))
+
+
+def _modifier_remove(cur: Cursor) -> c.Command:
+    if (named := _named_remove(cur)) is not None:
+        return _modifier(named)
+    return c.ModifierRemove(read_required_rest_name(cur, "modifier"))
 
 
 def _serving(cur: Cursor) -> c.Command:
@@ -131,47 +172,41 @@ def _multiply(cur: Cursor) -> c.Multiply | None:
     return c.Multiply(factor)
 
 
-# --- stock --------------------------------------------------------------------------------------
-
-
-def _count(cur: Cursor) -> c.Command:
-    product = read_name(cur, "product", starts_value)
-    amount = read_quantity(cur, "count", zero_allowed=True)
-    cur.expect_end()
-    return c.Count(product, amount)
-
-
-def _receive(cur: Cursor) -> c.Command:
-    product = read_name(cur, "product", starts_value)
-    containers = read_number(cur, "number of containers")
-    if containers == 0:
-        raise InvalidInput("the number of containers must be more than 0")
-    cur.accept_word(*CONTAINER_WORDS)
-    cost = read_money(cur, "cost per container") if cur.accept_op("@") else None
-    cur.expect_end()
-    return c.Receive(product, containers, cost)
-
-
-def _waste(cur: Cursor) -> c.Command:
-    product = read_name(cur, "product", starts_value)
-    quantity = read_quantity(cur, "quantity wasted")
-    return c.Waste(product, quantity, read_rest_name(cur, "reason"))
-
-
 CHANGING_SPECS: tuple[Spec, ...] = (
     Spec(
         c.ProductAdd,
-        'product add "<name>" <container> <cost> [par <n>] [reorder <n>] [category <c>]',
+        'product add "<name>" <container> <cost> [par <n>] [reorder <n>] [category <c>] '
+        "[vendor <v>]",
         "a new product; par and reorder point in containers",
         ('product add "Tito\'s Vodka" 750ml $22.50 par 6 reorder 2 category vodka',),
         _product_add,
     ),
     Spec(
         c.ProductSet,
-        'product set "<name>" cost <cost> | par <n> | reorder <n> | container <size>',
-        "change one thing about a product, from now on",
-        ('product set "Tito\'s Vodka" cost $21.75', "product set tito par 8"),
+        'product set "<name>" cost|par|reorder|container|category|vendor|shelf <value>',
+        "change one thing about a product, from now on (shelf: its place on the count sheet)",
+        (
+            'product set "Tito\'s Vodka" cost $21.75',
+            "product set tito par 8",
+            "product set tito category vodka",
+            "product set tito container 1 l",
+            "product set tito shelf 12",
+        ),
         _product_set,
+    ),
+    Spec(
+        c.ProductRename,
+        'product rename "<name>" "<new name>"',
+        "give a product a new name; its history follows it",
+        ('product rename "Titos" "Tito\'s Vodka"', "product rename titos to Tito's Vodka"),
+        _product_rename,
+    ),
+    Spec(
+        c.ProductRemove,
+        'product remove "<name>"',
+        "take a product off the shelf for good; its history is kept",
+        ('product remove "Tito\'s Vodka"',),
+        _product_remove,
     ),
     Spec(
         c.ServingSet,
@@ -179,6 +214,13 @@ CHANGING_SPECS: tuple[Spec, ...] = (
         "a named standard amount for the venue",
         ("serving shot = 1.5 oz", "serving glass = 5 oz"),
         _serving,
+    ),
+    Spec(
+        c.ServingRemove,
+        "serving remove <name>",
+        "stop offering a serving size (nothing may still pour it)",
+        ("serving remove glass",),
+        _serving_remove,
     ),
     Spec(
         c.Map,
@@ -211,24 +253,10 @@ CHANGING_SPECS: tuple[Spec, ...] = (
         _modifier,
     ),
     Spec(
-        c.Count,
-        'count "<product>" <amount>',
-        "a count: 3.4 means 3.4 containers, 2550 ml a quantity",
-        ('count "Tito\'s Vodka" 3.4', "count tito 2550 ml"),
-        _count,
-    ),
-    Spec(
-        c.Receive,
-        'receive "<product>" <containers> [@ <cost per container>]',
-        "a delivery",
-        ('receive "Tito\'s Vodka" 6 @ $21.75', "receive tito 6"),
-        _receive,
-    ),
-    Spec(
-        c.Waste,
-        'waste "<product>" <quantity> [<reason>]',
-        "a spill, breakage or comp poured off the books",
-        ('waste "Tito\'s Vodka" 1.5 oz spilled', "waste tito 1 bottle dropped a bottle"),
-        _waste,
+        c.ModifierRemove,
+        'modifier remove "<modifier>"',
+        "end a modifier's rule: from now on it changes nothing",
+        ('modifier remove "Double"',),
+        _modifier_remove,
     ),
 )

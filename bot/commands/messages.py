@@ -51,13 +51,26 @@ WHY_RECEIVED = "received"
 WHY_WASTE = "waste"
 WHY_SALE = "sale"
 WHY_REFUND = "refund"
-WHY_OMITTED = "... {n} older sales"
+WHY_OMITTED = "… {n} older sales"
 
 SIMULATE = "one {item}{modifiers} would cost {cogs} (nothing was changed)"
 SIMULATE_UNMAPPED = "no rule for: {names} (they change nothing)"
 
 HISTORY = "the latest {n} change{s}"
 HISTORY_NONE = "no changes yet"
+
+COUNT_SESSION = "counted {n} product{s} at {at} (session {session}, by {who})"
+COUNT_SESSION_VARIANCE = "variance {cost} in all; the biggest losses first:"
+COUNT_SESSION_FIRST = "first count of {names}: no variance yet"
+COUNT_SESSION_MORE = "…and {n} more: the full variance report has them all"
+ACTION_FULL_VARIANCE = "Full variance report"
+COUNT_SHEET_WRITTEN = (
+    "wrote the count sheet of {n} product{s} to {file}: fill in the amount column "
+    "(3.4 = containers, or 2550 ml), leave blank what you did not count, then: count import {file}"
+)
+COUNT_SHEET_NONE = "no products to count yet: add one with product add"
+COUNT_FILE_TERMINAL = "{words} {file} reads and writes files: run it in a terminal"
+COUNT_FILE_TERMINAL_HINT = "barback --venue <venue> {words} {file}; in Slack, /barback count"
 
 # --- columns -------------------------------------------------------------------------------------
 
@@ -97,6 +110,8 @@ COL_QUANTITY = "Quantity"
 COL_DETAIL = "Detail"
 COL_WHO = "Who"
 COL_CHANGE = "Change"
+COL_SHEET = ("product", "category", "container", "expected", "amount")
+"""A count sheet's CSV columns; `count import` reads `product` and `amount` (or `count`)."""
 
 # --- permissions and refusals ------------------------------------------------------------------
 
@@ -114,10 +129,15 @@ OFF = "off"
 ACTIONS: dict[str, str] = {
     "product.add": "added product",
     "product.set": "changed",
+    "product.rename": "renamed product",
+    "product.remove": "removed product",
     "serving.set": "set serving",
+    "serving.remove": "removed serving",
+    "modifier.remove": "removed the rule of modifier",
     "map": "mapped",
     "unmap": "unmapped",
     "modifier": "set modifier",
+    "count.session": "counted",
     "count": "counted",
     "receive": "received",
     "waste": "recorded waste of",

@@ -50,11 +50,16 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A suggested next step: a button whose click runs `command` as if it had been typed."""
+    """A suggested next step: a button whose click runs `command` as if it had been typed.
+
+    `typed` is the step as words to type, when they differ from the button's command: the Map
+    button opens a form (`map "X" = `), while the terminal suggests the whole command with the
+    best guess filled in (`map "X" = shot "Tito's Vodka"`), which parses as it stands."""
 
     label: str
     command: str
     style: ActionStyle | None = None
+    typed: str | None = None
 
     def __post_init__(self) -> None:
         if self.style not in (None, "primary", "danger"):
@@ -134,11 +139,20 @@ class Reply:
             raise ValueError("a refusal needs an error code")
 
     @classmethod
-    def refusal(cls, summary: str, error_code: str, *, hint: str | None = None) -> Reply:
-        """What was wrong (and the closest valid form); `data` mirrors it for `--json`."""
+    def refusal(
+        cls,
+        summary: str,
+        error_code: str,
+        *,
+        hint: str | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> Reply:
+        """What was wrong (and the closest valid form); `data` mirrors it for `--json`, with
+        `details` (e.g. each refused row) beside."""
         data: dict[str, object] = {"error": error_code, "message": summary}
         if hint is not None:
             data["hint"] = hint
+        data.update(details or {})
         return cls(summary=summary, data=data, ok=False, error_code=error_code)
 
     def to_json(self) -> str:

@@ -17,7 +17,7 @@ from bot.commands.commands import Command
 from bot.commands.context import Actor, Handler, SessionContext
 from bot.commands.handlers import HANDLERS
 from bot.commands.replies import Reply
-from engine.errors import EngineError, InvalidInput, NotAllowed
+from engine.errors import EngineError, InvalidEntries, InvalidInput, NotAllowed
 
 __all__ = ["Actor", "Handler", "SessionContext", "authorise", "refusal", "run"]
 
@@ -47,4 +47,7 @@ def refusal(error: EngineError, command: Command | None = None) -> Reply:
     hint = error.hint
     if hint is None and command is not None and isinstance(error, InvalidInput):
         hint = "usage: " + grammar.usage(command.words)
-    return Reply.refusal(error.message, error.code, hint=hint)
+    details = None
+    if isinstance(error, InvalidEntries):
+        details = {"problems": [{"where": w, "reason": r} for w, r in error.problems]}
+    return Reply.refusal(error.message, error.code, hint=hint, details=details)

@@ -1,9 +1,11 @@
 """The lexical level of the grammar: a command line split into tokens, and the `Cursor` the
 command parsers read them with.
 
-Tokens are words, quoted names (straight or curly, double or single quotes), the operators
-`=`, `+`, `->` and `@`, and Slack's `<...>` mentions. Slack sends `&`, `<` and `>` typed by a user
-as `&amp;`, `&lt;` and `&gt;`; they are decoded first, so `swap A -&gt; B` reads as `swap A -> B`.
+Tokens are words, quoted names (straight or curly, double or single quotes; inside double
+quotes a backslash escapes the next character: `"The \\"Best\\" Rum"` is The "Best" Rum), the
+operators `=`, `+`, `->` and `@`, and Slack's `<...>` mentions. Slack sends `&`, `<` and `>`
+typed by a user as `&amp;`, `&lt;` and `&gt;`; they are decoded first, so `swap A -&gt; B` reads
+as `swap A -> B`.
 Every failure raises `InvalidInput` naming what was wrong; the grammar adds the command's usage.
 The literal values tokens spell are read in `amounts`, `dates` and `slack_refs`.
 """
@@ -39,6 +41,8 @@ class Token:
 DOUBLE_QUOTES = '"“”„‟'
 SINGLE_QUOTES = "'‘’‚‛"
 _ENTITY = re.compile(r"&(lt|gt|amp);")
+# Inside double quotes, a backslash keeps the next character as it is: `"12\" Pizza"`.
+_ESCAPED = re.compile(r"\\(.)")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&"}
 _MENTION = re.compile(r"<[^<>\s][^<>]*>")
 _OPS = (("->", "->"), ("→", "->"), ("=", "="), ("+", "+"))
@@ -56,7 +60,10 @@ def tokenize(text: str) -> tuple[Token, ...]:
             continue
         if c in DOUBLE_QUOTES or c in SINGLE_QUOTES:
             end = _closing_quote(s, i)
-            tokens.append(Token(Kind.QUOTED, " ".join(s[i + 1 : end].split()), spaced))
+            inner = s[i + 1 : end]
+            if c in DOUBLE_QUOTES:
+                inner = _ESCAPED.sub(lambda m: m.group(1), inner)
+            tokens.append(Token(Kind.QUOTED, " ".join(inner.split()), spaced))
             i = end + 1
         elif c == "<" and (m := _MENTION.match(s, i)):
             tokens.append(_mention(m.group(), spaced))
@@ -97,7 +104,14 @@ def _closing_quote(s: str, start: int) -> int:
     """Index of the quote closing the one at `start`. A single quote closes only before a space,
     an operator or the end, so the apostrophe in 'Tito's Vodka' does not end the name."""
     double = s[start] in DOUBLE_QUOTES
+    escaped = False
     for j in range(start + 1, len(s)):
+        if double and escaped:
+            escaped = False
+            continue
+        if double and s[j] == "\\":
+            escaped = True
+            continue
         if double and s[j] in DOUBLE_QUOTES:
             return j
         if not double and s[j] in SINGLE_QUOTES:

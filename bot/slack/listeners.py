@@ -1,4 +1,5 @@
-"""The Bolt listeners: `/barback`, its buttons, the mapping modal, product search, the App Home.
+"""The Bolt listeners: `/barback`, its buttons, the mapping modal, product search, the App Home,
+and the count sheet (`bot.slack.count_listeners`).
 
 Everything typed or clicked goes through `bot.commands.session.run` with a context from
 `SlackFrontEnd.session`, which decides the venue and the manager right per request, so a button
@@ -30,11 +31,15 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.commands import commands as c
+from bot.commands import grammar
 from bot.commands import messages as m
 from bot.commands.replies import ChartSpec, Document, Reply
 from bot.commands.session import SessionContext, run
 from bot.slack.blocks import COMMAND_ACTION_ID, render_reply
+from bot.slack.confirm import confirm
 from bot.slack.context import SlackFrontEnd, Who
+from bot.slack.count_listeners import CountSheetListeners
 from bot.slack.dashboard import dashboards
 from bot.slack.files import post_chart, post_document
 from bot.slack.home import HOME_REFRESH_ACTION_ID, home_view
@@ -52,6 +57,7 @@ from bot.slack.modals import (
 from bot.slack.product_search import search_products
 from bot.slack.redelivery import RecentEvents
 from bot.slack.tables import fit
+from engine.errors import InvalidInput
 from engine.usecases.notify import mapping_guesses
 from engine.venue import Venue
 
@@ -92,6 +98,7 @@ def register(
 ) -> None:
     """Add barback's listeners, middleware and error handler to `bolt`."""
     listeners = _Listeners(front_end, charts, request_id)
+    listeners.counts.register(bolt)
     bolt.middleware(listeners.drop_redelivered_events)
     bolt.command(command)(listeners.on_command)
     bolt.action(COMMAND_ACTION_ID)(listeners.on_button)
@@ -113,6 +120,7 @@ class _Listeners:
         self.charts = charts
         self.request_id = request_id
         self.events = RecentEvents()
+        self.counts = CountSheetListeners(front_end, self._after_ack)
 
     # --- middleware and errors ---------------------------------------------------------------
 
@@ -210,6 +218,9 @@ class _Listeners:
             return
         if item is not None:
             await self._open_mapping(item, ctx, who, client, respond, trigger_id)
+            return
+        if _opens_count_sheet(text):
+            await self.counts.open(ctx.venue, who, client, respond, trigger_id)
             return
         reply = await run(text, ctx)
         await _respond(respond, reply)
@@ -333,29 +344,7 @@ class _Listeners:
             await ack(response_action="errors", errors={product_block_id(1): error})
             return
         await ack()
-        await self._after_ack(self._confirm(reply, who, client, meta.get("response_url")), view)
-
-    async def _confirm(
-        self, reply: Reply, who: Who, client: AsyncWebClient, response_url: str | None
-    ) -> None:
-        """The change, to the manager only: through the Map button's response_url while it is
-        valid, else as an ephemeral message in the channel, else as a direct message."""
-        message = render_reply(reply)
-        if response_url:
-            sent = await AsyncRespond(response_url=response_url)(
-                **message.payload(), response_type="ephemeral", replace_original=False
-            )
-            if sent.status_code == 200:
-                return
-        if who.channel_id is not None:
-            try:
-                await client.chat_postEphemeral(
-                    channel=who.channel_id, user=who.user_id, **message.payload()
-                )
-                return
-            except SlackApiError as error:
-                logger.info("ephemeral confirmation failed: %s", error.response.get("error"))
-        await client.chat_postMessage(channel=who.user_id, **message.payload())
+        await self._after_ack(confirm(reply, who, client, meta.get("response_url")), view)
 
     # --- App Home ----------------------------------------------------------------------------
 
@@ -376,6 +365,14 @@ class _Listeners:
         boards = await dashboards(self.fe.uow, self.fe.clock, venues)
         view = home_view(boards, as_of=self.fe.clock.now())
         await client.views_publish(user_id=who.user_id, view=view)
+
+
+def _opens_count_sheet(text: str) -> bool:
+    """`count` or `count sheet [...]`: in Slack the sheet is a form (there are no files)."""
+    try:
+        return isinstance(grammar.parse(text), c.CountSheet)
+    except InvalidInput:
+        return False
 
 
 def _who(context: AsyncBoltContext, channel_id: str | None) -> Who:

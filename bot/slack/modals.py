@@ -33,7 +33,8 @@ from slack_sdk.models.views import View
 
 from bot.commands.amounts import read_quantity
 from bot.commands.commands import QuantityText
-from bot.commands.tokens import Cursor, Kind, Token, join, tokenize
+from bot.commands.quoting import quote_name
+from bot.commands.tokens import Cursor, Kind, join, tokenize
 from bot.slack.blocks import escape
 from bot.slack.tables import fit
 from engine.errors import InvalidInput
@@ -206,10 +207,7 @@ def mapping_submission(view: Mapping[str, Any]) -> MappingSubmission:
         errors[product_block_id(1)] = "Pick at least one product."
     if errors:
         return MappingSubmission(target, None, errors)
-    try:
-        return MappingSubmission(target, map_command(target, ingredients))
-    except ValueError as error:
-        return MappingSubmission(target, None, {product_block_id(1): str(error)})
+    return MappingSubmission(target, map_command(target, ingredients))
 
 
 def _quantity(text: str, errors: dict[str, str], block_id: str) -> QuantityText | None:
@@ -224,35 +222,9 @@ def _quantity(text: str, errors: dict[str, str], block_id: str) -> QuantityText 
 
 
 def map_command(target: MappingTarget, ingredients: Sequence[tuple[QuantityText, str]]) -> str:
-    """`map "<item>" = <quantity> "<product>" + ...`; the item by id if its name cannot be quoted.
-
-    Raises ValueError if a product's name cannot be written in a command (never seen in practice:
-    it would need both kinds of quote in awkward places).
-    """
-    item = quote_name(target.pos_item) or quote_name(target.pos_item_id)
-    if item is None:
-        raise ValueError(f"the POS item {target.pos_item!r} cannot be named in a command")
-    parts = []
-    for quantity, product in ingredients:
-        name = quote_name(product)
-        if name is None:
-            raise ValueError(f"the product name {product!r} cannot be written in a command")
-        parts.append(f"{quantity} {name}")
-    return f"map {item} = " + " + ".join(parts)
-
-
-def quote_name(name: str) -> str | None:
-    """`name` quoted so that the grammar reads it back as exactly one name, or None."""
-    wanted = " ".join(name.split())
-    amp = wanted.replace("&", "&amp;")  # the tokenizer decodes &amp; &lt; &gt; first
-    for candidate in (f'"{wanted}"', f"'{wanted}'", f'"{amp}"', f"'{amp}'"):
-        try:
-            tokens = tokenize(candidate)
-        except InvalidInput:
-            continue
-        if tokens == (Token(Kind.QUOTED, wanted, True),):
-            return candidate
-    return None
+    """`map "<item>" = <quantity> "<product>" + ...`: names quoted so they read back exactly."""
+    parts = [f"{quantity} {quote_name(product)}" for quantity, product in ingredients]
+    return f"map {quote_name(target.pos_item)} = " + " + ".join(parts)
 
 
 def mapping_request(text: str) -> str | None:

@@ -199,7 +199,7 @@ class SummaryScheduler:
         """Claim and work every venue's due summary; the runs this call finished."""
         now = self._clock.now()
         async with self._uow_factory() as uow:
-            venues = list(await uow.venues.list())
+            venues = [v for v in await uow.venues.list() if v.archived_at is None]
             schedules = [(v, await uow.settings.get(v.id)) for v in venues]
         finished = []
         for venue, settings in schedules:

@@ -1,20 +1,22 @@
 """A `Table` laid out as monospace lines that still read on a phone.
 
 Slack's mobile app shows about 60 monospace characters across before a code block scrolls
-sideways, so columns are fitted into `TABLE_WIDTH`: the widest left-aligned column (a product or
-item name) gives way first, cut with "…"; right-aligned numbers keep their digits as long as
-anything else can shrink. Cells arrive formatted ("18.50", "2.9 btl"): this module only lays out.
+sideways, so columns are fitted into `TABLE_WIDTH` (`bot.table_layout`): the widest left-aligned
+column (a product or item name) gives way first and its cells wrap onto further lines; numbers
+keep their width as long as anything else can shrink. Nothing in a table is cut. Cells arrive
+formatted ("18.50", "2.9 btl"): this module only lays out. `fit` cuts a single line (a title, a
+label) where Slack sets a limit.
 """
 
 from __future__ import annotations
 
 from bot.commands.replies import Table
+from bot.table_layout import fit_widths, lay_out
 
 __all__ = ["TABLE_WIDTH", "column_widths", "fit", "table_lines"]
 
 TABLE_WIDTH = 60
-GAP = "  "
-MIN_WIDTH = 4  # "Ti…" still hints at "Tito's"; below this a column says nothing
+MIN_WIDTH = 4  # below this a column wraps into too many lines to read
 
 
 def fit(cell: str, width: int) -> str:
@@ -27,33 +29,11 @@ def fit(cell: str, width: int) -> str:
 
 def column_widths(table: Table, limit: int = TABLE_WIDTH) -> list[int]:
     """Each column's width: its widest cell or name, shrunk until the row fits in `limit`."""
-    widths = [
-        max([len(fit(column.name, 10_000))] + [len(fit(row[i], 10_000)) for row in table.rows])
-        for i, column in enumerate(table.columns)
-    ]
-    excess = sum(widths) + len(GAP) * (len(widths) - 1) - limit
-    while excess > 0:
-        shrinkable = [i for i, w in enumerate(widths) if w > MIN_WIDTH]
-        names = [i for i in shrinkable if table.columns[i].align == "left"]
-        pool = names or shrinkable
-        if not pool:
-            break  # too many columns for the width: the block scrolls, nothing is lost
-        widest = max(pool, key=lambda i: widths[i])
-        widths[widest] -= 1
-        excess -= 1
-    return widths
+    return fit_widths(table, limit, min_width=MIN_WIDTH, numbers_shrink=True)
 
 
 def table_lines(table: Table, limit: int = TABLE_WIDTH) -> tuple[str, list[str]]:
-    """The header line and one line per row, aligned, without trailing spaces."""
-    widths = column_widths(table, limit)
-
-    def line(cells: tuple[str, ...]) -> str:
-        parts = []
-        for cell, width, column in zip(cells, widths, table.columns, strict=True):
-            text = fit(cell, width)
-            parts.append(text.rjust(width) if column.align == "right" else text.ljust(width))
-        return GAP.join(parts).rstrip()
-
-    header = line(tuple(column.name for column in table.columns))
-    return header, [line(row) for row in table.rows]
+    """The header and one text per row, aligned, without trailing spaces; a cell too wide for its
+    column wraps, so a row's text may hold several lines."""
+    header, rows = lay_out(table, limit, min_width=MIN_WIDTH, numbers_shrink=True)
+    return "\n".join(header), ["\n".join(lines) for lines in rows]

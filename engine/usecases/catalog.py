@@ -30,7 +30,9 @@ from engine.catalog import (
     ProductCost,
     ProductId,
     RecipeItem,
+    check_pour,
 )
+from engine.display import format_milli_containers
 from engine.errors import InvalidInput, NotFound
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.quantity import Quantity
@@ -42,6 +44,7 @@ from engine.usecases.common import (
     commit_change,
     find_product,
     load_venue,
+    product_name,
     record_change,
     require_actor,
 )
@@ -60,7 +63,11 @@ from engine.usecases.servings import set_serving
 from engine.venue import Venue
 from engine.versioning import close
 
-ProductField = Literal["cost", "par", "reorder", "container", "category", "vendor"]
+ProductField = Literal["cost", "par", "reorder", "container", "category", "vendor", "shelf"]
+MAX_CATEGORY = 100
+MAX_SHELF = 100_000
+CLEARED = ("none", "-")
+"""`product set X category none` (or `-`) clears the category; `shelf none` the position."""
 
 __all__ = [
     "ProductField",
@@ -117,7 +124,7 @@ def new_product(typed: TypedProduct, place: Venue, now: datetime) -> NewProduct:
     """The product to add, validated; raises `InvalidInput`."""
     size = _container(typed.container, place)
     new = NewProduct(
-        name=" ".join(typed.name.split()),
+        name=product_name(typed.name),
         dimension=size.dimension,
         container_size=size,
         cost_per_container=resolve_money(typed.cost.amount, typed.cost.symbol, place.currency),
@@ -125,10 +132,11 @@ def new_product(typed: TypedProduct, place: Venue, now: datetime) -> NewProduct:
         reorder_at=0
         if typed.reorder is None
         else resolve_containers(typed.reorder, what="reorder point"),
-        category=(typed.category or "").strip() or None,
+        category=_category(typed.category or ""),
         created_at=now,
         vendor=(typed.vendor or "").strip() or None,
     )
+    check_levels(new.par, new.reorder_at)
     Product(  # validates before anything is written
         ProductId(0),
         new.name,
@@ -183,7 +191,7 @@ async def set_product(
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        old = find_product(await uow.catalog.products(place.id), product)
+        old = find_product(await uow.catalog.products(place.id, archived=True), product)
         new = _changed(old, field, value, place)
         change = await change_product_in(uow, place, old, new, {field}, now=now, actor=actor)
         assert change is not None
@@ -205,6 +213,8 @@ async def change_product_in(
     its audit entry, showing `fields`; None when nothing differs."""
     if new == old and len(fields) != 1:
         return None
+    if {"par", "reorder"} & set(fields):
+        check_levels(new.par, new.reorder_at)
     if new.container_size != old.container_size or new.cost_per_container != old.cost_per_container:
         current = await uow.catalog.cost(place.id, old.id, now)
         close(current, now)  # refuses a change that would predate the cost in effect
@@ -212,13 +222,13 @@ async def change_product_in(
         await uow.catalog.open_cost(place.id, following)
     await uow.catalog.update_product(place.id, new)
     before, after = product_values(old, place.units), product_values(new, place.units)
-    shown = [f for f in fields if f in after]
+    shown = [f for f in fields if f in after or f in before]
     action = f"product.set.{next(iter(fields))}" if len(fields) == 1 else "product.set"
     change = Change(
         action,
         old.name,
         {k: before.get(k) for k in shown},
-        {k: after[k] for k in shown},
+        {k: after.get(k) for k in shown},
         actor,
         now,
         place,
@@ -254,10 +264,46 @@ def _changed(
             )
         return replace(old, container_size=size)
     if field == "category":
-        return replace(old, category=str(value).strip() or None)
+        return replace(old, category=_category(str(value)))
     if field == "vendor":
-        return replace(old, vendor=str(value).strip() or None)
-    raise InvalidInput(f"a product has no field {field!r}", hint="cost, par, reorder, container")
+        return replace(old, vendor=" ".join(str(value).split()) or None)
+    if field == "shelf":
+        return replace(old, shelf=_shelf(value))
+    raise InvalidInput(
+        f"a product has no field {field!r}",
+        hint="cost, par, reorder, container, category, vendor, shelf",
+    )
+
+
+def _category(typed: str) -> str | None:
+    category = " ".join(typed.split())
+    if category.casefold() in CLEARED or not category:
+        return None
+    if len(category) > MAX_CATEGORY:
+        raise InvalidInput(f"a category has at most {MAX_CATEGORY} characters")
+    return category
+
+
+def _shelf(value: object) -> int | None:
+    if isinstance(value, str) and value.strip().casefold() in CLEARED:
+        return None
+    if not isinstance(value, Fraction | int) or Fraction(value).denominator != 1:
+        raise InvalidInput("a shelf position is a whole number", hint="e.g. shelf 12")
+    if not 1 <= value <= MAX_SHELF:
+        raise InvalidInput(f"a shelf position is 1 to {MAX_SHELF:,}, not {value}")
+    return int(value)
+
+
+def check_levels(par: int, reorder_at: int) -> None:
+    """A reorder point above par is a typo (par is what an order fills the shelf up to); a par
+    of 0 means none is set."""
+    if par > 0 and reorder_at > par:
+        raise InvalidInput(
+            f"a reorder point of {format_milli_containers(reorder_at)} above the par of "
+            f"{format_milli_containers(par)} is not plausible",
+            hint="par is what an order fills the shelf up to; reorder below it, e.g. par 6 "
+            "reorder 2",
+        )
 
 
 async def map_item(
@@ -289,7 +335,7 @@ async def recipe_items(
     """A recipe as typed, resolved against the venue's products and servings in effect now."""
     if not items:
         raise InvalidInput("a mapping needs at least one product", hint="unmap it instead")
-    products = await uow.catalog.products(place.id)
+    products = await uow.catalog.products(place.id, archived=True)
     servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
     resolved_items = []
     for ingredient in items:
@@ -304,6 +350,10 @@ async def recipe_items(
             container=product.container_size,
         )
         resolved_items.append(RecipeItem(product.id, resolved.quantity, resolved.serving_name))
+    for product_id in {item.product_id for item in resolved_items}:
+        poured = [i.quantity for i in resolved_items if i.product_id == product_id]
+        name = next(p.name for p in products if p.id == product_id)
+        check_pour(name, sum(poured[1:], poured[0]))
     return resolved_items
 
 
@@ -322,9 +372,12 @@ async def map_thing_in(
         close(current, now)
     recipe = await uow.catalog.replace_recipe(place.id, thing, items, now, actor)
     assert recipe is not None
-    names = {p.id: p.name for p in await uow.catalog.products(place.id)}
-    old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
-    new = {"recipe": recipe_text(recipe, names, place.units), **by_name_note(thing)}
+    names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
+    servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    old = None
+    if current is not None:
+        old = {"recipe": recipe_text(current, names, place.units, servings)}
+    new = {"recipe": recipe_text(recipe, names, place.units, servings), **by_name_note(thing)}
     return await record_change(uow, Change("map", thing.name, old, new, actor, now, place))
 
 
@@ -342,7 +395,8 @@ async def unmap_item(
             raise NotFound(f"{thing.name!r} is not mapped", hint="see `mappings`")
         close(current, now)
         await uow.catalog.replace_recipe(place.id, thing, None, now, actor)
-        names = {p.id: p.name for p in await uow.catalog.products(place.id)}
-        old = {"recipe": recipe_text(current, names, place.units)}
+        names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
+        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+        old = {"recipe": recipe_text(current, names, place.units, servings)}
         change = Change("unmap", thing.name, old, None, actor, now, place)
         return await commit_change(uow, change)

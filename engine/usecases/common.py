@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.catalog import Product
-from engine.errors import InvalidInput
+from engine.errors import EngineError, InvalidInput, NotAllowed, NotFound
 from engine.names import match
 from engine.ports import UnitOfWork
 from engine.venue import Venue, VenueId
@@ -41,8 +41,41 @@ async def load_venue(uow: UnitOfWork, venue: VenueRef) -> Venue:
 
 
 def find_product(products: Sequence[Product], name: str) -> Product:
-    """The product `name` names: case-insensitive, an unambiguous prefix is enough."""
-    return match(name, {p.name: p for p in products}, what="product")
+    """The product on the shelf `name` names: case-insensitive, an unambiguous prefix is enough.
+
+    `products` may hold removed (archived) ones too: a name only they answer to is refused as
+    removed, so a change never touches a product that left the catalog."""
+    try:
+        return match(name, {p.name: p for p in products if p.archived_at is None}, what="product")
+    except NotFound:
+        gone = _removed(products, name)
+        if gone is None:
+            raise
+        raise NotFound(
+            f"{gone.name!r} was removed from the catalog",
+            hint="its history is kept; add it again under another name, or rename the old one",
+        ) from None
+
+
+def find_any_product(products: Sequence[Product], name: str) -> Product:
+    """For reading history: the product on the shelf `name` names, else a removed one."""
+    try:
+        return match(name, {p.name: p for p in products if p.archived_at is None}, what="product")
+    except NotFound:
+        gone = _removed(products, name)
+        if gone is None:
+            raise
+        return gone
+
+
+def _removed(products: Sequence[Product], name: str) -> Product | None:
+    archived = {p.name: p for p in products if p.archived_at is not None}
+    if not archived:
+        return None
+    try:
+        return match(name, archived, what="product")
+    except EngineError:
+        return None
 
 
 async def commit_change(uow: UnitOfWork, change: Change) -> Change:
@@ -53,7 +86,15 @@ async def commit_change(uow: UnitOfWork, change: Change) -> Change:
 
 
 async def record_change(uow: UnitOfWork, change: Change) -> Change:
-    """Write the change to the audit log, in the caller's transaction (a bulk import's)."""
+    """Write the change to the audit log, in the caller's transaction (a bulk import's).
+
+    An archived venue takes no change (`venue archive`): refused here, where every change passes,
+    so the transaction rolls back whatever the use case wrote."""
+    if change.venue.archived_at is not None:
+        raise NotAllowed(
+            f"venue {change.venue.slug} is archived: nothing there can change",
+            hint="its history stays readable",
+        )
     await uow.audit.record(
         venue_id=change.venue.id,
         actor=change.actor,
@@ -64,6 +105,20 @@ async def record_change(uow: UnitOfWork, change: Change) -> Change:
         at=change.at,
     )
     return change
+
+
+MAX_NAME = 200
+"""The longest product name kept (the `products.name` column)."""
+
+
+def product_name(typed: str) -> str:
+    """A product name as kept: spaces collapsed, not empty, at most `MAX_NAME` characters."""
+    name = " ".join(typed.split())
+    if not name:
+        raise InvalidInput("a product needs a name", hint='e.g. "Tito\'s Vodka"')
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"a product name has at most {MAX_NAME} characters, not {len(name)}")
+    return name
 
 
 def require_actor(actor: str) -> str:

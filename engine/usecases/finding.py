@@ -5,6 +5,9 @@ Decisions where the rules are silent:
   prefix being enough (`engine.names.match`).
 - Several POS things behind one id or one name (two providers) are `Ambiguous`; the candidates
   are their ids, which the manager can type instead.
+- Modifiers typed one after another without quotes (`simulate Margarita with Double Double`) are
+  split into names: when the words as a whole name no modifier, they are read as the longest
+  names that match exactly, left to right (`Double Top Shelf` = Double, Top Shelf).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from engine.catalog import name_key
 from engine.errors import Ambiguous, NotFound
 from engine.names import match
 from engine.ports import UnitOfWork
@@ -35,6 +39,39 @@ def find_pos(things: Sequence[PosThing], text: str, kind: PosKind) -> PosThing:
     if len(found) > 1:
         raise Ambiguous(f"{len(found)} {what}s are named {found[0].name!r}", _ids(found))
     return found[0]
+
+
+def find_modifiers(things: Sequence[PosThing], typed: Sequence[str]) -> tuple[PosThing, ...]:
+    """The modifiers each typed text names, a text of several unquoted names split into them."""
+    found: list[PosThing] = []
+    for text in typed:
+        try:
+            found.append(find_pos(things, text, PosKind.MODIFIER))
+        except (NotFound, Ambiguous):
+            split = _split(things, text.split())
+            if split is None:
+                raise
+            found += split
+    return tuple(found)
+
+
+def _split(things: Sequence[PosThing], words: Sequence[str]) -> list[PosThing] | None:
+    """`words` as consecutive exact modifier names, longest first; None when they are not."""
+    by_key: dict[str, list[PosThing]] = {}
+    for thing in things:
+        by_key.setdefault(name_key(thing.name), []).append(thing)
+    found: list[PosThing] = []
+    start = 0
+    while start < len(words):
+        for end in range(len(words), start, -1):
+            named = by_key.get(name_key(" ".join(words[start:end])), [])
+            if len(named) == 1:
+                found.append(named[0])
+                start = end
+                break
+        else:
+            return None
+    return found if len(found) > 1 else None
 
 
 def _ids(things: Sequence[PosThing]) -> list[str]:

@@ -4,16 +4,21 @@ Decisions where the rules are silent:
 - A count typed as a bare number is containers (`3.4` = 3.4 x the container size in effect); with
   a unit or a serving name it is that quantity. Zero is allowed (an empty shelf).
 - A delivery is whole or fractional containers of the container size in effect; `@ $cost` opens a
-  new cost version at the delivery's instant (so sales from then on are costed at it).
+  new cost version at the delivery's instant (so sales from then on are costed at it). A free
+  delivery (`@ free`, a cost of 0) is recorded at 0 but leaves the product's cost as it was: a
+  gift bottle is not a new price.
+- A count above 10,000 containers is refused as implausible (`engine.count_sheets`).
 - Waste may be typed as containers, a unit quantity or a serving (`waste tito shot spilled`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from fractions import Fraction
 
 from engine.catalog import Product, ProductCost
+from engine.count_sheets import check_plausible
 from engine.display import format_milli_containers, format_quantity
 from engine.errors import InvalidInput
 from engine.inventory import Count, Receiving, Waste
@@ -42,7 +47,7 @@ from engine.versioning import close
 
 async def _open(uow: UnitOfWork, venue: VenueRef, product: str) -> tuple[Venue, Product, Quantity]:
     place = await load_venue(uow, venue)
-    found = find_product(await uow.catalog.products(place.id), product)
+    found = find_product(await uow.catalog.products(place.id, archived=True), product)
     before = (await uow.queries.on_hand(place.id, found.id))[0].on_hand
     return place, found, before
 
@@ -83,6 +88,7 @@ async def record_count(
     async with uow_factory() as uow:
         place, found, before = await _open(uow, venue, product)
         resolved = await _resolve(uow, place, found, amount, now, allow_zero=True)
+        check_plausible(found, resolved.quantity)
         await uow.ledger.add_count(place.id, Count(found.id, now, resolved.quantity), actor)
         # Alerts (issue 5): low stock / re-arm and variance, as outbox rows in this transaction.
         await after_count(uow, place, found, before, resolved.quantity, now, actor=actor)
@@ -123,25 +129,15 @@ async def record_receiving(
             "on_hand": format_quantity(before + quantity, place.units),
             "received": format_milli_containers(milli),
         }
-        if money is not None and money != found.cost_per_container:
+        if money is not None and money.minor == 0:
+            new["cost"] = "free"  # a gift is not a new price: the product's cost stays
+        elif money is not None and money != found.cost_per_container:
             current = await uow.catalog.cost(place.id, found.id, now)
             close(current, now)
             await uow.catalog.open_cost(
                 place.id, ProductCost(found.id, money, found.container_size, now)
             )
-            await uow.catalog.update_product(
-                place.id,
-                Product(
-                    found.id,
-                    found.name,
-                    found.dimension,
-                    found.container_size,
-                    money,
-                    found.par,
-                    found.reorder_at,
-                    found.category,
-                ),
-            )
+            await uow.catalog.update_product(place.id, replace(found, cost_per_container=money))
             old["cost"] = found.cost_per_container.display()
             new["cost"] = money.display()
         receiving = Receiving(found.id, now, quantity, milli, money)

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from engine.catalog import (
+    MAX_MULTIPLIER,
     Add,
     Multiply,
     PriceOnly,
     Product,
     RuleKind,
     Swap,
+    check_pour,
 )
 from engine.errors import InvalidInput
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -59,7 +61,7 @@ async def set_modifier_rule(
 
 async def rule_kind(uow: UnitOfWork, place: Venue, rule: RuleInput, now: datetime) -> RuleKind:
     """A rule as typed, resolved against the venue's products and servings in effect now."""
-    products = await uow.catalog.products(place.id)
+    products = await uow.catalog.products(place.id, archived=True)
     servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
     return _rule_kind(rule, products, servings, place)
 
@@ -78,9 +80,12 @@ async def rule_thing_in(
     if current is not None:
         close(current, now)
     await uow.catalog.replace_rule(place.id, thing, kind, now, actor)
-    names = {p.id: p.name for p in await uow.catalog.products(place.id)}
-    old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
-    new = {"rule": rule_text(kind, names, place.units), **by_name_note(thing)}
+    names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
+    servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    old = None
+    if current is not None:
+        old = {"rule": rule_text(current.kind, names, place.units, servings)}
+    new = {"rule": rule_text(kind, names, place.units, servings), **by_name_note(thing)}
     return await record_change(uow, Change("modifier", thing.name, old, new, actor, now, place))
 
 
@@ -95,6 +100,11 @@ def _rule_kind(
             raise InvalidInput(
                 f"multiplier x{rule.factor} is not valid", hint="more than 0, e.g. x2 or x1.5"
             )
+        if rule.factor > MAX_MULTIPLIER:
+            raise InvalidInput(
+                f"a multiplier of x{rule.factor} is not plausible: at most x{MAX_MULTIPLIER}",
+                hint="e.g. x2 for a double",
+            )
         return Multiply(rule.factor)
     if isinstance(rule, AddRule):
         product = find_product(products, rule.product)
@@ -106,6 +116,7 @@ def _rule_kind(
             dimension=product.dimension,
             container=product.container_size,
         )
+        check_pour(product.name, resolved.quantity)
         return Add(product.id, resolved.quantity, resolved.serving_name)
     if isinstance(rule, SwapRule):
         return Swap(

@@ -34,6 +34,7 @@ from engine.depletion import BookedLine, Unmapped
 from engine.display import format_containers, format_quantity
 from engine.exact import to_decimal
 from engine.forecast import WINDOW_DAYS, days_to_stockout, suggested_order
+from engine.inventory import Variance
 from engine.money import format_percent
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.quantity import Quantity
@@ -131,18 +132,41 @@ async def after_count(
     actor: str,
 ) -> None:
     """A count: the stock rules of `after_stock_change`, then VARIANCE over the thresholds."""
+    await after_counts(uow, venue, [Level(product, before, after)], now, actor=actor)
+
+
+async def after_counts(
+    uow: UnitOfWork, venue: Venue, levels: Sequence[Level], now: datetime, *, actor: str
+) -> None:
+    """Counts at one instant (a spot count, or a count session): the products they took across
+    their reorder point share one LOW STOCK message; each variance over the thresholds alerts."""
     settings = await uow.settings.get(venue.id)
     if settings.alert_channel is None:
         return
     if settings.low_stock_alerts:
-        await _stock(uow, venue, settings, [Level(product, before, after)], now, "count", actor)
+        await _stock(uow, venue, settings, levels, now, "count", actor)
     thresholds = VarianceThresholds(settings.variance_alert_pct, settings.variance_alert_min)
     if thresholds.pct is None:
         return
-    found = [v for v in await uow.queries.variances(venue.id, product.id) if v.end.at == now]
-    if not found or not variance_over(found[0], thresholds):
-        return
-    v = found[0]
+    counted = {level.product.id: level.product for level in levels}
+    one = next(iter(counted)) if len(counted) == 1 else None
+    for v in await uow.queries.variances(venue.id, one):
+        if v.end.at == now and v.product_id in counted and variance_over(v, thresholds):
+            product = counted[v.product_id]
+            await _variance_alert(uow, venue, settings, product, v, thresholds, now, actor)
+
+
+async def _variance_alert(
+    uow: UnitOfWork,
+    venue: Venue,
+    settings: VenueSettings,
+    product: Product,
+    v: Variance,
+    thresholds: VarianceThresholds,
+    now: datetime,
+    actor: str,
+) -> None:
+    assert thresholds.pct is not None
     limit = format_percent(Fraction(thresholds.pct, 1000), 1)
     if thresholds.minimum is not None:
         limit += f" and {thresholds.minimum.display()}"

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from engine.catalog import ModifierId, PosItemId
+from engine.alerts import RecipeGuess, guess_recipe
+from engine.catalog import ModifierId, PosItemId, Product
 from engine.depletion import book
 from engine.errors import InvalidInput, NotFound
 from engine.forecast import WINDOW_DAYS, days_to_stockout, is_low, suggested_order
@@ -39,10 +40,11 @@ from engine.reports import (
     VarianceRow,
     WhyReport,
 )
-from engine.usecases.common import VenueRef, find_product, load_venue
-from engine.usecases.finding import find_pos
+from engine.units import Dimension
+from engine.usecases.common import VenueRef, find_any_product, find_product, load_venue
+from engine.usecases.finding import find_modifiers, find_pos
 from engine.usecases.periods import Period, PeriodLike, resolve_period, today
-from engine.venue import Venue
+from engine.venue import UnitSystem, Venue
 
 TOP_ITEMS = 10
 WHY_LIMIT = 50
@@ -57,7 +59,9 @@ async def stock(
         place = await load_venue(uow, venue)
         product_id = None
         if product is not None:
-            product_id = find_product(await uow.catalog.products(place.id), product).id
+            product_id = find_product(
+                await uow.catalog.products(place.id, archived=True), product
+            ).id
         figures = await uow.queries.on_hand(place.id, product_id)
         day = today(place, now)
         usage = await uow.queries.daily_usage(
@@ -175,9 +179,10 @@ async def variance(
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        products = list(await uow.catalog.products(place.id))
+        # Removed products keep their variance: history stays as it was reported.
+        products = list(await uow.catalog.products(place.id, archived=True))
         if product is not None:
-            products = [find_product(products, product)]
+            products = [find_any_product(products, product)]
         window = first = last = None
         if period is not None:
             first, last = resolve_period(period, today(place, now))
@@ -187,25 +192,52 @@ async def variance(
     by_id = {p.id: p for p in products}
     rows = tuple(VarianceRow(by_id[v.product_id], v) for v in found if v.product_id in by_id)
     seen = {row.product.id for row in rows}
-    without = tuple(p for p in products if p.id not in seen)
+    without = tuple(p for p in products if p.id not in seen and p.archived_at is None)
     return VarianceReport(place, first, last, rows, without)
 
 
 async def unmapped(
-    uow_factory: UnitOfWorkFactory, venue: VenueRef, *, menu: bool = False
+    uow_factory: UnitOfWorkFactory,
+    venue: VenueRef,
+    clock: Clock | None = None,
+    *,
+    menu: bool = False,
 ) -> UnmappedReport:
-    """`unmapped [--all]`: POS items and modifiers seen without a mapping, most frequent first;
-    with `menu`, also what is on the POS's menu and never sold."""
+    """`unmapped [--all]`: POS items and modifiers seen without a mapping, most frequent first, each
+    with the best guess at what it pours, given a `clock` (`guess_recipe`; the venue's first
+    product when no name matches, so the suggested command always names a real product); with
+    `menu`, also what is on the POS's menu and never sold."""
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
         sightings = await uow.queries.unmapped(place.id)
         never = await uow.queries.never_sold(place.id) if menu else ()
+        products = await uow.catalog.products(place.id)
+        servings = [] if clock is None else await uow.catalog.servings(place.id, clock.now())
+    guesses = {}
+    for s in sightings if clock is not None else ():
+        found = guess_recipe(s.name, products, servings) or guess_recipe(
+            products[0].name if products else "", products[:1], servings
+        )
+        guesses[s.name.casefold()] = tuple(
+            RecipeGuess(g.product, g.quantity or _some(place, products, g.product)) for g in found
+        )
     return UnmappedReport(
         place,
         tuple(s for s in sightings if s.kind is PosKind.ITEM),
         tuple(s for s in sightings if s.kind is PosKind.MODIFIER),
         tuple(never),
+        guesses,
     )
+
+
+def _some(place: Venue, products: Sequence[Product], name: str) -> str:
+    """A typical pour of a product for a guess that found no serving: 1 oz (30 ml), 1 each, 10 g."""
+    product = next(p for p in products if p.name == name)
+    if product.dimension is Dimension.COUNT:
+        return "1 each"
+    if product.dimension is Dimension.MASS:
+        return "10 g"
+    return "30 ml" if place.units is UnitSystem.METRIC else "1 oz"
 
 
 async def mappings(
@@ -220,7 +252,7 @@ async def mappings(
             things = await uow.catalog.pos_things(place.id, PosKind.ITEM)
             row_id = find_pos(things, pos_item, PosKind.ITEM).id
         items, rules = await uow.queries.mappings(place.id, now, row_id)
-        names = {p.id: p.name for p in await uow.catalog.products(place.id)}
+        names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
         servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
     return MappingsReport(place, tuple(items), tuple(rules), names, servings)
 
@@ -247,7 +279,7 @@ async def why(
     """`why "<product>"`: the ledger behind on-hand since the last count."""
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        found = find_product(await uow.catalog.products(place.id), product)
+        found = find_any_product(await uow.catalog.products(place.id, archived=True), product)
         figures = await uow.queries.ledger(place.id, found.id, WHY_LIMIT)
     return WhyReport(
         venue=place,
@@ -277,7 +309,7 @@ async def simulate(
             await uow.catalog.pos_things(place.id, PosKind.ITEM), pos_item, PosKind.ITEM
         )
         known = await uow.catalog.pos_things(place.id, PosKind.MODIFIER)
-        mods = tuple(find_pos(known, m, PosKind.MODIFIER) for m in modifiers)
+        mods = find_modifiers(known, modifiers)
         catalog = await uow.catalog.view_at(
             place.id,
             item.provider,
@@ -287,7 +319,7 @@ async def simulate(
         )
         if catalog.recipe(PosItemId(item.external_id)) is None:
             raise NotFound(f"{item.name!r} is not mapped", hint=f'map "{item.name}" = ...')
-        names = {p.id: p.name for p in await uow.catalog.products(place.id)}
+        names = {p.id: p.name for p in await uow.catalog.products(place.id, archived=True)}
     line = ReceiptLine(
         "1",
         PosItemId(item.external_id),

@@ -52,13 +52,22 @@ async def set_serving(
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
         servings = {s.name: s for s in await uow.catalog.servings(place.id, now)}
-        size = resolve_quantity(
+        resolved = resolve_quantity(
             quantity.amount,
             quantity.unit,
             place.units,
             {n: s.quantity for n, s in servings.items()},
             what="serving",
-        ).quantity
+        )
+        if (
+            resolved.serving_name is not None
+            and resolved.serving_name.casefold() == name.casefold()
+        ):
+            raise InvalidInput(
+                f"serving {name!r} cannot be measured in {name!r} itself",
+                hint=f"give it in a unit, e.g. serving {name} = 1.5 oz",
+            )
+        size = resolved.quantity
         current = next((s for s in servings.values() if s.name.casefold() == name.casefold()), None)
         recipes = await uow.catalog.recipes_pouring(place.id, name, now)
         rules = await uow.catalog.rules_pouring(place.id, name, now)

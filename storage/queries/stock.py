@@ -76,6 +76,8 @@ async def on_hand(
     )
     if product_id is not None:
         query = query.where(products.c.id == product_id)
+    else:  # a removed product is no longer on the shelf
+        query = query.where(products.c.archived_at.is_(None))
     figures = []
     for row in await connection.execute(query):
         total = int(row.counted or 0) + int(row.received) - int(row.wasted) - int(row.depleted)

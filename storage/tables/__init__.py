@@ -19,6 +19,8 @@ from storage.tables.catalog import (
     venues,
 )
 from storage.tables.ledger import (
+    count_drafts,
+    count_sessions,
     counts,
     daily_item_sales,
     daily_product_usage,
@@ -51,6 +53,8 @@ from storage.tables.slack import (
 __all__ = [
     "Json",
     "audit_log",
+    "count_drafts",
+    "count_sessions",
     "counts",
     "daily_item_sales",
     "daily_product_usage",

@@ -42,6 +42,8 @@ venues = Table(
     Column("restock_refunds", Boolean, nullable=False, server_default=false()),
     Column("webhook_secret", String(100), nullable=False),
     instant("created_at"),
+    # Archived venues (revision 0006) refuse webhooks and changes; their history stays readable.
+    instant("archived_at", nullable=True),
     one_of("units", ("us", "metric", "imperial")),
 )
 
@@ -73,6 +75,10 @@ products = Table(
     Column("category", String(100)),
     instant("created_at"),
     Column("vendor", String(100)),  # revision 0005: who supplies it (product import)
+    # Revision 0006: where the product stands on the count walk (count sheets list by it), and
+    # when it was removed (archived: kept for history, gone from stock, sheets and new recipes).
+    Column("shelf", Integer),
+    instant("archived_at", nullable=True),
     UniqueConstraint("venue_id", "name_key"),
     one_of("dimension", DIMENSIONS),
 )

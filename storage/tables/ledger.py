@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 from storage.tables.base import (
+    Json,
     amount,
     created_by,
     instant,
@@ -121,7 +122,38 @@ def stock_movement_table(name: str, at: str, *extra: Column[Any]) -> Table:
     )
 
 
-counts = stock_movement_table("counts", "counted_at", amount("quantity"))
+# A count session (revision 0006): every product of a count sheet counted at one instant, typed
+# in Slack's count sheet or imported from a CSV file; its counts carry its id. A spot count
+# (`count tito 3`) has none.
+count_sessions = Table(
+    "count_sessions",
+    metadata,
+    id_column(),
+    venue_id(),
+    instant("counted_at"),
+    Column("source", String(16), nullable=False),
+    amount("products"),
+    created_by(),
+    Index(None, "venue_id", "counted_at"),
+    one_of("source", ("slack", "import")),
+)
+
+counts = stock_movement_table(
+    "counts", "counted_at", amount("quantity"), ref("session_id", "count_sessions", nullable=True)
+)
+
+# A half-filled count sheet (revision 0006), one per person and venue, kept until it is submitted
+# or discarded: what was typed per product id (`{"12": "3.4"}`), and the page last shown.
+count_drafts = Table(
+    "count_drafts",
+    metadata,
+    venue_id(primary_key=True),
+    Column("owner", String(200), primary_key=True),
+    Column("entries", Json, nullable=False),
+    Column("page", Integer, nullable=False, server_default="1"),
+    Column("revision", Integer, nullable=False, server_default="1"),
+    instant("updated_at"),
+)
 receivings = stock_movement_table(
     "receivings",
     "received_at",

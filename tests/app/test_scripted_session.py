@@ -158,7 +158,9 @@ def us_session(term: Terminal, tmp_path: Path) -> None:
     term("barback count tito 4.7")
     term("barback count cointreau 0.8")
     assert term("barback variance") == US_VARIANCE
-    assert term("barback unmapped").endswith('\nnext: map "Espresso Martini" = \n')
+    # The best guess: no product's name is in "Espresso Martini", so the venue's first product,
+    # at its serving; a command that parses as it stands, for the manager to correct.
+    assert term("barback unmapped").endswith('\nnext: map "Espresso Martini" = shot "Cointreau"\n')
 
 
 def test_us_venue(term: Terminal, tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_an_empty_table_says_none() -> None:
     assert render_table(table) == "Modifiers\nName\n(none)"
 
 
-def test_a_wide_table_fits_100_columns_by_cutting_text_not_numbers() -> None:
+def test_a_wide_table_fits_100_columns_by_wrapping_text_never_cutting_it() -> None:
     long_name = "A very long product name that goes on and on, well past anything sensible " * 2
     table = Table(
         None,
@@ -60,8 +60,23 @@ def test_a_wide_table_fits_100_columns_by_cutting_text_not_numbers() -> None:
     )
     lines = render_table(table).splitlines()
     assert max(len(line) for line in lines) <= WIDTH
-    assert lines[1].endswith("$1,234.56") and lines[2].endswith("$1.00")
-    assert lines[1].startswith("A very long product") and "…" in lines[1]
+    assert "…" not in "".join(lines)
+    # The first row wraps onto several lines, its number on the first; the next row follows.
+    assert lines[1].startswith("A very long product") and lines[1].endswith("$1,234.56")
+    short = next(i for i, line in enumerate(lines) if line.startswith("Short"))
+    assert short > 2 and lines[short].endswith("$1.00")
+    shown = " ".join(lines[1:short])
+    assert shown.count("x") == 60  # the note's 60 x's are all there, over several lines
+    assert all(word in shown for word in long_name.split())
+
+
+def test_a_recipe_wraps_in_a_narrow_table() -> None:
+    recipe = "1.50 oz (44.4 ml) Milagro Blanco + 0.75 oz (22.2 ml) Cointreau + 1 oz Lime"
+    table = Table(None, (Column("POS item"), Column("Depletes")), (("Margarita", recipe),))
+    lines = render_table(table, width=40).splitlines()
+    assert max(len(line) for line in lines) <= 40
+    depletes = " ".join(line[len("Margarita") + 2 :].strip() for line in lines[1:])
+    assert depletes == recipe
 
 
 def test_a_refusal_names_the_problem_and_the_closest_form() -> None:

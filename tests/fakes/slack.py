@@ -388,7 +388,13 @@ class FakeSlack:
         raise ApiError("message_not_found")
 
     def _view(self, view: Json, view_id: str | None = None) -> Json:
-        if len(view.get("blocks") or ()) > 100:
+        blocks = view.get("blocks") or ()
+        if len(blocks) > 100 or len(view.get("private_metadata") or "") > 3000:
+            raise ApiError("invalid_arguments")
+        ids = [block["block_id"] for block in blocks if block.get("block_id")]
+        if len(ids) != len(set(ids)) or any(len(block_id) > 255 for block_id in ids):
+            raise ApiError("invalid_arguments")  # Slack: "duplicate block_id" / too long
+        if len((view.get("title") or {}).get("text", "")) > 24:
             raise ApiError("invalid_arguments")
         vid = view_id or f"V{next(self._ids):08d}"
         return {
@@ -636,6 +642,73 @@ def view_submission_payload(
             "bot_id": BOT_ID,
         },
         "response_urls": [],
+        "is_enterprise_install": False,
+    }
+
+
+def view_action_payload(
+    view: Mapping[str, Any],
+    values: Mapping[str, Any],
+    action_id: str,
+    value: str,
+    *,
+    user_id: str = "U0MANAGER",
+    block_id: str = "actions",
+) -> Json:
+    """A button clicked inside a modal (block_actions from a view, §3.3): no response_url, the
+    view with what its fields hold in `state.values`."""
+    return {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "manager", "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "verification-token-unused",
+        "container": {"type": "view", "view_id": view.get("id", "V0MODAL")},
+        "trigger_id": "1337.44.abcdef",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {
+            "team_id": TEAM_ID,
+            "type": "modal",
+            "private_metadata": "",
+            "callback_id": "",
+            **view,
+            "state": {"values": dict(values)},
+            "app_installed_team_id": TEAM_ID,
+        },
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": block_id,
+                "type": "button",
+                "value": value,
+                "text": {"type": "plain_text", "text": "button"},
+                "action_ts": f"{int(time.time())}.000300",
+            }
+        ],
+    }
+
+
+def view_closed_payload(
+    view: Mapping[str, Any], values: Mapping[str, Any], *, user_id: str = "U0MANAGER"
+) -> Json:
+    """The modal closed with its Close button (sent when the view asked `notify_on_close`)."""
+    return {
+        "type": "view_closed",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user_id, "username": "manager", "name": "manager", "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "verification-token-unused",
+        "view": {
+            "team_id": TEAM_ID,
+            "type": "modal",
+            "private_metadata": "",
+            "callback_id": "",
+            **view,
+            "state": {"values": dict(values)},
+            "app_installed_team_id": TEAM_ID,
+        },
+        "is_cleared": False,
         "is_enterprise_install": False,
     }
 

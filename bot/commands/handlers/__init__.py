@@ -7,8 +7,9 @@ front-end may answer some commands itself, see `SessionContext.front_end_handler
 from __future__ import annotations
 
 from bot.commands.handlers.changing import CHANGING
+from bot.commands.handlers.counting import COUNTING
 from bot.commands.handlers.reading import READING
 from bot.commands.handlers.settings import SETTINGS
 from bot.commands.handlers.setup import SETUP
 
-HANDLERS = {**READING, **CHANGING, **SETTINGS, **SETUP}
+HANDLERS = {**READING, **CHANGING, **COUNTING, **SETTINGS, **SETUP}

@@ -11,7 +11,7 @@ from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
 from bot.commands.rules import rule_input
 from bot.commands.views.changes import change_reply
-from engine.usecases import catalog, ledger
+from engine.usecases import catalog, catalog_life, ledger
 from engine.usecases.common import Change
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ async def product_add(command: c.ProductAdd, ctx: SessionContext) -> Reply:
         par=command.par,
         reorder=command.reorder,
         category=command.category,
+        vendor=command.vendor,
     )
 
 
@@ -48,6 +49,24 @@ async def product_set(command: c.ProductSet, ctx: SessionContext) -> Reply:
     return await apply(
         ctx, catalog.set_product, product=command.name, field=command.field, value=command.value
     )
+
+
+async def product_rename(command: c.ProductRename, ctx: SessionContext) -> Reply:
+    return await apply(
+        ctx, catalog_life.rename_product, product=command.name, new_name=command.new_name
+    )
+
+
+async def product_remove(command: c.ProductRemove, ctx: SessionContext) -> Reply:
+    return await apply(ctx, catalog_life.remove_product, product=command.name)
+
+
+async def serving_remove(command: c.ServingRemove, ctx: SessionContext) -> Reply:
+    return await apply(ctx, catalog_life.remove_serving, name=command.name)
+
+
+async def modifier_remove(command: c.ModifierRemove, ctx: SessionContext) -> Reply:
+    return await apply(ctx, catalog_life.remove_modifier_rule, modifier=command.modifier)
 
 
 async def serving(command: c.ServingSet, ctx: SessionContext) -> Reply:
@@ -96,7 +115,11 @@ CHANGING = cast(
     {
         c.ProductAdd: product_add,
         c.ProductSet: product_set,
+        c.ProductRename: product_rename,
+        c.ProductRemove: product_remove,
         c.ServingSet: serving,
+        c.ServingRemove: serving_remove,
+        c.ModifierRemove: modifier_remove,
         c.Map: map_,
         c.Unmap: unmap,
         c.ModifierRuleSet: modifier,

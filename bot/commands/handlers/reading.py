@@ -40,7 +40,8 @@ async def variance(command: c.Variance, ctx: SessionContext) -> Reply:
 
 
 async def unmapped(command: c.Unmapped, ctx: SessionContext) -> Reply:
-    return unmapped_reply(await reports.unmapped(ctx.uow, ctx.slug, menu=command.all))
+    report = await reports.unmapped(ctx.uow, ctx.slug, ctx.clock, menu=command.all)
+    return unmapped_reply(report)
 
 
 async def mappings(command: c.Mappings, ctx: SessionContext) -> Reply:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.commands import formats as f
 from bot.commands import messages as m
+from bot.commands.quoting import quote_name
 from bot.commands.replies import Action, Column, Reply, Table
+from engine.alerts import RecipeGuess
 from engine.records import Sighting
 from engine.reports import MappingsReport, ProductsReport, UnmappedReport
 from engine.usecases.describe import recipe_text, rule_text
@@ -61,14 +65,16 @@ def mappings_reply(report: MappingsReport) -> Reply:
         title=m.MAPPINGS_ITEMS,
         columns=(Column(m.COL_POS_ITEM), Column(m.COL_DEPLETES)),
         rows=tuple(
-            (i.pos_item.name, recipe_text(i.recipe, names, venue.units)) for i in report.items
+            (i.pos_item.name, recipe_text(i.recipe, names, venue.units, report.servings))
+            for i in report.items
         ),
     )
     rules = Table(
         title=m.MAPPINGS_RULES,
         columns=(Column(m.COL_MODIFIER), Column(m.COL_RULE)),
         rows=tuple(
-            (r.modifier.name, rule_text(r.rule.kind, names, venue.units)) for r in report.rules
+            (r.modifier.name, rule_text(r.rule.kind, names, venue.units, report.servings))
+            for r in report.rules
         ),
     )
     data = {
@@ -96,7 +102,7 @@ def mappings_reply(report: MappingsReport) -> Reply:
                 "modifier": r.modifier.name,
                 "modifier_id": r.modifier.external_id,
                 "provider": r.modifier.provider,
-                "rule": rule_text(r.rule.kind, names, venue.units),
+                "rule": rule_text(r.rule.kind, names, venue.units, report.servings),
                 "since": f.instant(r.rule.valid_from, venue),
             }
             for r in report.rules
@@ -135,8 +141,10 @@ def unmapped_reply(report: UnmappedReport) -> Reply:
                 rows=tuple((s.name, s.kind.value, s.category or "") for s in report.on_menu),
             )
         )
-    actions = [Action(m.ACTION_MAP, f'map "{s.name}" = ') for s in report.items]
-    actions += [Action(m.ACTION_RULE, f'modifier "{s.name}" = ') for s in report.modifiers]
+    actions = [_map_action(s, report.guesses.get(s.name.casefold(), ())) for s in report.items]
+    actions += [
+        _rule_action(s, report.guesses.get(s.name.casefold(), ())) for s in report.modifiers
+    ]
     data = {
         "venue": venue.slug,
         "items": [_sighting_json(s, venue, "pos_item_id") for s in report.items],
@@ -180,3 +188,25 @@ def _sighting_json(s: Sighting, venue: Venue, id_key: str) -> dict[str, object]:
         "first_seen": f.instant(s.first_seen, venue),
         "last_seen": f.instant(s.last_seen, venue),
     }
+
+
+def _map_action(s: Sighting, guesses: Sequence[RecipeGuess]) -> Action:
+    """The Map button opens the form (`map "X" = `); typed, the best guess is filled in."""
+    head = f"map {quote_name(s.name)} = "
+    recipe = " + ".join(f"{g.quantity} {quote_name(g.product)}" for g in guesses)
+    return Action(m.ACTION_MAP, head, typed=head + recipe if recipe else None)
+
+
+_MULTIPLIERS = {"double": "x2", "triple": "x3"}
+_ADDING = frozenset(("extra", "add", "added", "plus", "float", "shot", "splash", "side"))
+
+
+def _rule_action(s: Sighting, guesses: Sequence[RecipeGuess]) -> Action:
+    """A modifier's likely rule: `x2` for a double, `+ <pour>` for an extra of a product, else
+    `price only` (an upcharge that pours nothing)."""
+    head = f"modifier {quote_name(s.name)} = "
+    words = set(s.name.casefold().replace("-", " ").split())
+    rule = next((x for word, x in _MULTIPLIERS.items() if word in words), None)
+    if rule is None and guesses and words & _ADDING:
+        rule = f"+ {guesses[0].quantity} {quote_name(guesses[0].product)}"
+    return Action(m.ACTION_RULE, head, typed=head + (rule or "price only"))

@@ -11,7 +11,12 @@ from engine.usecases.common import Change, Values
 def change_reply(change: Change, who: str) -> Reply:
     """`Tito's Vodka: cost $22.50 -> $21.75 (by sam)`; the JSON carries the same values."""
     verb = _verb(change.action)
-    details = _details(_shown(change.old, change.target), _shown(change.new, change.target))
+    # The name is dropped where the summary gives it already (an add, a removal), kept where it
+    # is what changed (a rename).
+    named = change.old is not None and change.new is not None
+    details = _details(
+        _shown(change.old, change.target, named), _shown(change.new, change.target, named)
+    )
     summary = m.CHANGED.format(
         verb=verb, target=change.target, details=f": {details}" if details else "", who=who
     )
@@ -35,11 +40,15 @@ def _verb(action: str) -> str:
     return action
 
 
-def _shown(values: Values | None, target: str) -> Values | None:
+def _shown(values: Values | None, target: str, named: bool) -> Values | None:
     """Keys as words (`on_hand` -> `on hand`), without the name the summary already gives."""
     if values is None:
         return None
-    return {k.replace("_", " "): v for k, v in values.items() if not (k == "name" and v == target)}
+    return {
+        k.replace("_", " "): v
+        for k, v in values.items()
+        if named or not (k == "name" and v == target)
+    }
 
 
 def _details(old: Values | None, new: Values | None) -> str:

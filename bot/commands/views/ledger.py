@@ -54,7 +54,11 @@ def why_reply(report: WhyReport) -> Reply:
         rows.append((f.instant_text(s.at, venue), what, sign + amount, line))
     rows.sort(key=lambda row: row[0])
     if report.omitted:
-        rows.append(("", m.WHY_OMITTED.format(n=report.omitted), "", ""))
+        # The sales left out are older than every one listed: the note stands where they would.
+        first = next(
+            (i for i, row in enumerate(rows) if row[1] in (m.WHY_SALE, m.WHY_REFUND)), len(rows)
+        )
+        rows.insert(first, ("", m.WHY_OMITTED.format(n=report.omitted), "", ""))
     table = Table(
         title=None,
         columns=(

@@ -42,17 +42,17 @@ def variance_reply(report: VarianceReport) -> Reply:
                     Column(m.COL_PCT, "right"),
                     Column(m.COL_COST, "right"),
                 ),
-                rows=tuple(_cells(row, venue) for row in rows),
+                rows=tuple(variance_cells(row, venue) for row in rows),
             )
         )
     if report.without_counts:
         names = ", ".join(p.name for p in report.without_counts)
         summary += "\n" + m.VARIANCE_WITHOUT_COUNTS.format(names=names)
-    data = {"venue": venue.slug, "products": [_json(row, venue) for row in rows]}
+    data = {"venue": venue.slug, "products": [variance_json(row, venue) for row in rows]}
     return Reply(summary=summary, tables=tuple(tables), data=data)
 
 
-def _cells(row: VarianceRow, venue: Venue) -> tuple[str, ...]:
+def variance_cells(row: VarianceRow, venue: Venue) -> tuple[str, ...]:
     v = row.variance
     return (
         row.product.name,
@@ -66,7 +66,7 @@ def _cells(row: VarianceRow, venue: Venue) -> tuple[str, ...]:
     )
 
 
-def _json(row: VarianceRow, venue: Venue) -> dict[str, object]:
+def variance_json(row: VarianceRow, venue: Venue) -> dict[str, object]:
     v = row.variance
     return {
         "name": row.product.name,

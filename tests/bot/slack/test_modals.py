@@ -115,11 +115,13 @@ def test_awkward_item_names_still_parse_back(item: str) -> None:
     assert command.items == (c.Ingredient(c.QuantityText(Fraction(1), "shot"), "Tito's Vodka"),)
 
 
-def test_an_unquotable_item_name_falls_back_to_its_id() -> None:
+def test_a_name_with_both_quotes_is_written_with_an_escape() -> None:
     target = MappingTarget("downtown", "ID-7", "a \"b' c")
     submission = mapping_submission(submitted(("Gin", "1 oz"), target=target))
-    assert submission.command == 'map "ID-7" = 1 oz "Gin"'
-    assert quote_name("a \"b' c") is None
+    assert submission.command == 'map "a \\"b\' c" = 1 oz "Gin"'
+    assert quote_name("a \"b' c") == '"a \\"b\' c"'
+    command = parse(submission.command)
+    assert isinstance(command, c.Map) and command.pos_item == "a \"b' c"
 
 
 def test_incomplete_rows_are_errors_on_their_fields() -> None:

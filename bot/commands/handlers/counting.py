@@ -1,0 +1,100 @@
+"""The count sheet and count sessions: the sheet to fill in, and a filled one saved at once.
+
+Reading and writing files is the terminal's part (`app`): these handlers take and give text. A
+front-end without files (Slack) answers `count sheet` with its own form, and `count import` with
+the refusal below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from bot.commands import commands as c
+from bot.commands import messages as m
+from bot.commands.amounts import read_quantity
+from bot.commands.csv_files import read_rows
+from bot.commands.handlers.reading import AnyHandler
+from bot.commands.replies import Reply
+from bot.commands.tokens import Cursor, tokenize
+from bot.commands.values import QuantityText
+from bot.commands.views.counts import count_session_reply, count_sheet_reply
+from engine.count_sheets import CountEntry
+from engine.errors import InvalidEntries, InvalidInput
+from engine.usecases import count_sessions
+
+if TYPE_CHECKING:
+    from bot.commands.session import SessionContext
+
+PRODUCT, AMOUNT = "product", "amount"
+ALIASES = {"count": AMOUNT, "name": PRODUCT}
+
+
+def read_amount(text: str) -> QuantityText:
+    """A count as typed in a sheet's cell or a form's field: `3.4`, `2550 ml`, `0`."""
+    cur = Cursor(tokenize(text))
+    amount = read_quantity(cur, "count", zero_allowed=True)
+    cur.expect_end()
+    return amount
+
+
+async def count_sheet(command: c.CountSheet, ctx: SessionContext) -> Reply:
+    if command.file is not None:
+        return _needs_files(command.words, command.file)
+    return count_sheet_reply(await count_sessions.count_sheet(ctx.uow, ctx.clock, ctx.slug))
+
+
+async def count_import(command: c.CountImport, ctx: SessionContext) -> Reply:
+    return _needs_files(command.words, command.file)
+
+
+def _needs_files(words: str, file: str) -> Reply:
+    return Reply.refusal(
+        m.COUNT_FILE_TERMINAL.format(words=words, file=file),
+        "invalid_input",
+        hint=m.COUNT_FILE_TERMINAL_HINT.format(words=words, file=file),
+    )
+
+
+async def import_counts(text: str, ctx: SessionContext) -> Reply:
+    """A filled count sheet's text (CSV: product, amount; other columns ignored) as one count
+    session. Blank amounts are not counted. Every bad row (an unreadable amount, an unknown
+    product, a count of more than 10,000 containers) is named with its line; one refuses all."""
+    sheet = read_rows(text, required=(PRODUCT, AMOUNT), aliases=ALIASES)
+    refused = list(sheet.problems)
+    entries = []
+    for row in sheet.rows:
+        typed, product = row.get(AMOUNT), row.get(PRODUCT)
+        if not typed:
+            continue
+        if not product:
+            refused.append((row.where, f"the count {typed!r} names no product"))
+            continue
+        try:
+            entries.append(CountEntry(row.where, product, read_amount(typed)))
+        except InvalidInput as error:
+            refused.append((row.where, error.message))
+    try:
+        session = await count_sessions.record_count_session(
+            ctx.uow,
+            ctx.clock,
+            ctx.slug,
+            entries=entries,
+            actor=ctx.actor.audit_name,
+            source="import",
+            refused=refused,
+        )
+    except InvalidEntries as error:  # in the file's order, whichever check refused a row
+        raise InvalidEntries(error.message, sorted(error.problems, key=_line)) from None
+    return count_session_reply(session, ctx.actor.display)
+
+
+def _line(problem: tuple[str, str]) -> int:
+    number = problem[0].removeprefix("line ")
+    return int(number) if number.isdigit() else 0
+
+
+COUNTING = cast(
+    Mapping[type[c.Command], AnyHandler],
+    {c.CountSheet: count_sheet, c.CountImport: count_import},
+)
