@@ -21,7 +21,7 @@ from bot.commands.views.counts import count_sheet_json, count_sheet_reply, count
 from engine.usecases import count_sessions
 
 if TYPE_CHECKING:
-    from bot.commands.session import Handler, SessionContext
+    from bot.commands.context import Handler, SessionContext
 
 
 def terminal_handlers() -> dict[type[c.Command], Handler]:

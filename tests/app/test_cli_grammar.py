@@ -117,7 +117,8 @@ def test_a_refusal_in_json(downtown: Barback) -> None:
         "error": "invalid_input",
         "message": "missing product name",
         "hint": 'usage: product add "<name>" <container> <cost> [par <n>] [reorder <n>] '
-        '[category <c>], e.g. product add "Tito\'s Vodka" 750ml $22.50 par 6 reorder 2 '
+        '[category <c>] [vendor <v>], e.g. product add "Tito\'s Vodka" 750ml $22.50 par 6 '
+        "reorder 2 "
         "category vodka",
     }
     assert err.startswith("barback: missing product name\n")

@@ -122,7 +122,8 @@ def test_implausible_input_is_refused_and_changes_nothing(term: Terminal) -> Non
 
 def test_recipes_show_as_typed_and_tables_wrap(term: Terminal) -> None:
     assert term('barback map "Double Tito" = 2 shot tito') == (
-        "mapped Double Tito: recipe 2 x shot (3.00 oz) Tito's Vodka (by sam)\n"
+        "mapped Double Tito: recipe 2 x shot (3.00 oz) Tito's Vodka, bound to the first POS item"
+        " named so (none seen yet) (by sam)\n"
     )
     long_recipe = (
         'barback map "House Punch" = 1.5 oz "Milagro Blanco" + 0.75 oz Cointreau + 1 shot tito '

@@ -24,7 +24,7 @@ from engine.errors import InvalidEntries, InvalidInput
 from engine.usecases import count_sessions
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 PRODUCT, AMOUNT = "product", "amount"
 ALIASES = {"count": AMOUNT, "name": PRODUCT}
