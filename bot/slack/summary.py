@@ -76,15 +76,15 @@ def summary_message(summary: DailySummary) -> SlackMessage:
     day = f"{summary.day:%a} {f.day(summary.day)}"
     change = _change(s.net_sales.minor, w.net_sales.minor)
     fields = [
-        f"*Net sales*\n{f.money_text(s.net_sales)} ({change})",
-        f"*COGS*\n{f.money_text(s.cogs)}",
+        f"*Net sales*\n{f.money_text(s.net_sales, venue)} ({change})",
+        f"*COGS*\n{f.money_text(s.cogs, venue)}",
         f"*Pour cost*\n{f.pct_text(s.pour_cost_pct)}",
-        f"*Gross profit*\n{f.money_text(s.gross_profit)}",
+        f"*Gross profit*\n{f.money_text(s.gross_profit, venue)}",
         f"*Receipts*\n{s.receipts} ({w.receipts} on {w.first:%a} {f.day(w.first)})",
     ]
     top = [
         f"{n}. {escape(i.pos_item.name)}: {f.units_sold(i.quantity)} sold, "
-        f"{f.money_text(i.net_sales)}"
+        f"{f.money_text(i.net_sales, venue)}"
         for n, i in enumerate(s.items[:5], start=1)
     ]
     q = summary.quality
@@ -107,7 +107,7 @@ def summary_message(summary: DailySummary) -> SlackMessage:
         ContextBlock(elements=[MarkdownTextObject(text=quality)]),
     ]
     text = (
-        f"{escape(venue.name)} {day}: net sales {f.money_text(s.net_sales)}, "
+        f"{escape(venue.name)} {day}: net sales {f.money_text(s.net_sales, venue)}, "
         f"pour cost {f.pct_text(s.pour_cost_pct)}, {s.receipts} receipts"
     )
     return SlackMessage(text=text, blocks=tuple(b.to_dict() for b in blocks))

@@ -115,7 +115,7 @@ async def add_product(
         )
         added = await uow.catalog.add_product(place.id, new)
         change = Change(
-            "product.add", added.name, None, product_values(added, place.units), actor, now, place
+            "product.add", added.name, None, product_values(added, place), actor, now, place
         )
         return await commit_change(uow, change)
 
@@ -160,7 +160,7 @@ async def set_product(
             await uow.catalog.open_cost(place.id, following)
         await uow.catalog.update_product(place.id, new)
         shown = "reorder" if field == "reorder" else field
-        before, after = product_values(old, place.units), product_values(new, place.units)
+        before, after = product_values(old, place), product_values(new, place)
         change = Change(
             f"product.set.{field}",
             old.name,

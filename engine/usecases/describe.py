@@ -8,14 +8,14 @@ from engine.catalog import Add, Multiply, Product, ProductId, Recipe, RuleKind, 
 from engine.display import format_milli_containers, format_quantity
 from engine.quantity import Quantity
 from engine.usecases.common import Values
-from engine.venue import UnitSystem
+from engine.venue import UnitSystem, Venue
 
 
-def product_values(product: Product, system: UnitSystem) -> Values:
+def product_values(product: Product, venue: Venue) -> Values:
     return {
         "name": product.name,
-        "container": format_quantity(product.container_size, system),
-        "cost": product.cost_per_container.display(),
+        "container": format_quantity(product.container_size, venue.units),
+        "cost": product.cost_per_container.display(venue.locale),
         "par": format_milli_containers(product.par),
         "reorder": format_milli_containers(product.reorder_at),
         "category": product.category,

@@ -142,8 +142,8 @@ async def record_receiving(
                     found.category,
                 ),
             )
-            old["cost"] = found.cost_per_container.display()
-            new["cost"] = money.display()
+            old["cost"] = found.cost_per_container.display(place.locale)
+            new["cost"] = money.display(place.locale)
         receiving = Receiving(found.id, now, quantity, milli, money)
         await uow.ledger.add_receiving(place.id, receiving, actor)
         # Alerts (issue 5): a delivery re-arms low stock (outbox rows in this transaction).

@@ -145,7 +145,7 @@ async def after_count(
     v = found[0]
     limit = format_percent(Fraction(thresholds.pct, 1000), 1)
     if thresholds.minimum is not None:
-        limit += f" and {thresholds.minimum.display()}"
+        limit += f" and {thresholds.minimum.display(venue.locale)}"
     payload: Json = {
         "channel": settings.alert_channel,
         "venue": venue.name,
@@ -157,7 +157,7 @@ async def after_count(
         "waste": format_quantity(v.waste, venue.units),
         "variance": format_quantity(v.variance, venue.units),
         "pct": format_percent(v.pct, 1),
-        "cost": v.cost.to_money().display(),
+        "cost": v.cost.to_money().display(venue.locale),
         "threshold": limit,
         "actor": actor,
     }

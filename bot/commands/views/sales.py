@@ -7,6 +7,7 @@ from bot.commands import messages as m
 from bot.commands.replies import ChartSpec, Column, Reply, Table
 from engine.money import pour_cost_pct
 from engine.reports import ItemSales, SalesReport
+from engine.venue import Venue
 
 
 def period_text(report: SalesReport) -> str:
@@ -20,15 +21,15 @@ def sales_reply(report: SalesReport) -> Reply:
     summary = m.SALES.format(
         venue=venue.name,
         period=period_text(report),
-        net=f.money_text(report.net_sales),
-        cogs=f.money_text(report.cogs),
+        net=f.money_text(report.net_sales, venue),
+        cogs=f.money_text(report.cogs, venue),
         pct=f.pct_text(report.pour_cost_pct),
-        profit=f.money_text(report.gross_profit),
+        profit=f.money_text(report.gross_profit, venue),
         receipts=report.receipts,
         s="" if report.receipts == 1 else "s",
     )
     if report.refunds.minor:
-        summary += m.SALES_REFUNDS.format(refunds=f.money_text(report.refunds))
+        summary += m.SALES_REFUNDS.format(refunds=f.money_text(report.refunds, venue))
     table = Table(
         title=m.TOP_ITEMS,
         columns=(
@@ -38,7 +39,7 @@ def sales_reply(report: SalesReport) -> Reply:
             Column(m.COL_COGS, "right"),
             Column(m.COL_POUR_COST, "right"),
         ),
-        rows=tuple(_cells(item) for item in report.items),
+        rows=tuple(_cells(item, venue) for item in report.items),
     )
     data = {
         "venue": venue.slug,
@@ -72,17 +73,17 @@ def sales_chart(report: SalesReport) -> ChartSpec:
         pour_cost_pct=tuple(f.pct(pour_cost_pct(b.cogs, b.net_sales)) for b in report.buckets),
         currency_exponent=venue.currency_exponent,
         subtitle=m.CHART_SUBTITLE.format(
-            net=f.money_text(report.net_sales), pct=f.pct_text(report.pour_cost_pct)
+            net=f.money_text(report.net_sales, venue), pct=f.pct_text(report.pour_cost_pct)
         ),
     )
 
 
-def _cells(item: ItemSales) -> tuple[str, ...]:
+def _cells(item: ItemSales, venue: Venue) -> tuple[str, ...]:
     return (
         item.pos_item.name,
         str(f.units_sold(item.quantity)),
-        f.money_text(item.net_sales),
-        f.money_text(item.cogs),
+        f.money_text(item.net_sales, venue),
+        f.money_text(item.cogs, venue),
         f.pct_text(pour_cost_pct(item.cogs, item.net_sales)),
     )
 
