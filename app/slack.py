@@ -4,7 +4,8 @@
 Slack is off). Otherwise it adds `POST /slack/events` (slash commands, interactivity, options and
 events: one Request URL) and, with a client id, `GET /slack/install` and `/slack/oauth_redirect`;
 the Bolt app itself is built at startup, in a cleanup context after the database's, because its
-stores need the open database, and the chart renderer's worker is stopped at cleanup.
+stores need the open database; the chart renderer's worker is warmed up in the background then,
+and stopped at cleanup.
 
 Modes (slack-platform.md §5): SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET is one workspace, which owns
 every venue; SLACK_CLIENT_ID + SLACK_CLIENT_SECRET (+ the signing secret) installs into many by
@@ -36,11 +37,20 @@ from engine.ports import Clock
 from storage.database import Database
 from storage.slack import SqlSlackDirectory
 
-__all__ = ["bolt_key", "build_bolt_app", "install_slack"]
+__all__ = [
+    "bolt_key",
+    "build_bolt_app",
+    "chart_warm_up_key",
+    "install_slack",
+    "warm_charts_key",
+]
 
 logger = logging.getLogger(__name__)
 
 bolt_key = web.AppKey("slack_bolt", AsyncApp)
+chart_warm_up_key = web.AppKey("chart_warm_up", asyncio.Task[None])
+warm_charts_key = web.AppKey("warm_charts", bool)
+"""False: no chart worker until the first chart (tests that start many apps)."""
 
 
 def install_slack(app: web.Application, settings: Settings) -> None:
@@ -61,12 +71,29 @@ def _slack_context(settings: Settings) -> Callable[[web.Application], AsyncItera
     async def slack_ctx(app: web.Application) -> AsyncIterator[None]:
         renderer = ChartRenderer()
         app[bolt_key] = build_bolt_app(settings, app[database_key], renderer)
+        # The first chart in a fresh worker costs about a second more than the next ones
+        # (imports, the font cache, a first layout): paid now, in the background, not by the
+        # first manager who asks for `sales`.
+        warming = None
+        if app.get(warm_charts_key, True):
+            warming = asyncio.create_task(_warm_up(renderer), name="chart warm-up")
+            app[chart_warm_up_key] = warming
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                await asyncio.gather(warming, return_exceptions=True)
             await asyncio.to_thread(renderer.close)
 
     return slack_ctx
+
+
+async def _warm_up(renderer: ChartRenderer) -> None:
+    try:
+        await renderer.warm_up()
+    except Exception:  # the first chart will start the worker again, and say what failed
+        logger.warning("the chart worker did not warm up", exc_info=True)
 
 
 def build_bolt_app(

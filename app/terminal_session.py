@@ -2,7 +2,8 @@
 
 Both build a `SessionContext` (the terminal's actor is trusted: commands.md, Permissions) and run
 words through `bot.commands.session.run`, then print with `bot.terminal`. `--json` prints the
-reply's JSON object instead of text; `--chart FILE.png` (sales only) draws the chart there.
+reply's JSON object instead of text; `--chart FILE` (sales only) draws the chart there, in the
+format its extension names (`.png`, `.svg`, `.pdf`; any other is refused before anything runs).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from app.config import Secret, Settings
 from app.subcommands import Subparsers, add_command
 from bot import terminal
-from bot.commands.replies import Reply
+from bot.commands.replies import Reply, chart_format
 from engine.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -80,6 +81,11 @@ def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
             words.append(_quoted(arg))
     if chart and not problem and words[0].lower() not in CHART_COMMANDS:
         problem = f"{words[0]} draws no chart: --chart goes with sales"
+    if chart and not problem:
+        try:
+            chart_format(chart)
+        except ValueError as error:
+            problem = str(error)
     return argparse.Namespace(
         command=run_words, venue=venue, words=words, json=json_out, chart=chart, problem=problem
     )
@@ -139,9 +145,9 @@ def run_words(args: argparse.Namespace, settings: Settings) -> int:
     else:
         terminal.write(reply, sys.stdout, sys.stderr, chart_note=args.chart is None)
     if reply.ok and args.chart and reply.chart is not None:
-        from bot.charts import render_png
+        from bot.charts import render
 
-        Path(args.chart).write_bytes(render_png(reply.chart))
+        Path(args.chart).write_bytes(render(reply.chart, chart_format(args.chart)))
         print(f"chart written to {args.chart}", file=sys.stderr)
     return 0 if reply.ok else 2
 

@@ -17,7 +17,7 @@ from app.keys import database_key, metrics_key, settings_key
 from app.metrics import HttpMetrics
 from app.middlewares import error_middleware, request_id_middleware
 from app.notify import install_notifications, run_notifications_key
-from app.slack import install_slack
+from app.slack import install_slack, warm_charts_key
 from app.webhooks import install_webhooks
 from storage.database import Database, open_database
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     install_notifications(app, settings)
     # An injected database belongs to its owner (tests), who turns the loops on when wanted.
     app[run_notifications_key] = database is None
+    app[warm_charts_key] = database is None
     return app
 
 
