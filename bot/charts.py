@@ -148,7 +148,7 @@ async def render_png_async(spec: ChartSpec, executor: Executor | None = None) ->
 
 def warm() -> None:
     """Everything a first chart pays once per process (matplotlib, babel, the font cache, a
-    layout), paid now: the chart worker's initializer."""
+    layout), paid now (`ChartRenderer.warm_up` runs it in the worker)."""
     sample = ChartSpec(
         "warm-up", "USD", ("18:00", "19:00"), "hour", (1250, 0), (20.0, None), 2, locale="en_US"
     )
@@ -183,9 +183,9 @@ class ChartRenderer:
             raise
 
     async def warm_up(self) -> None:
-        """Start the worker now (its initializer draws a sample chart), instead of on the first
-        chart a manager asks for: `barback serve` calls it in the background at start."""
-        await asyncio.get_running_loop().run_in_executor(self._running_pool(), _ready)
+        """Start the worker and draw a sample chart there now, instead of making the first chart
+        a manager asks for pay for it: `barback serve` calls it in the background at start."""
+        await asyncio.get_running_loop().run_in_executor(self._running_pool(), warm)
 
     def close(self) -> None:
         """Stop the worker: queued renders are cancelled, a running one is waited for (≤ ~0.1 s)."""
@@ -212,13 +212,14 @@ class ChartRenderer:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._max_workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=warm,
+                initializer=_import_modules,
             )
         return self._pool
 
 
-def _ready() -> None:
-    """Nothing: submitted to the pool, it returns once the worker has started and warmed up."""
+def _import_modules() -> None:
+    """The worker's initializer: what every chart needs, imported before the first one."""
+    import bot.chart_axes  # noqa: F401 (matplotlib, and babel through engine.money_text)
 
 
 def _header(fig: Figure, spec: ChartSpec) -> None:

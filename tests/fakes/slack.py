@@ -6,6 +6,10 @@ encoding, retries and `files_upload_v2` rather than a mock of them. Everything i
 assertions: `messages` by channel, `ephemerals`, `home` views by user, `modals`, `uploads` (with
 the bytes) and `responses` (POSTs to the response_urls handed out by `response_url()`).
 
+Every message, response_url post and view is checked against Block Kit's limits with slack_sdk's
+models (`tests.fakes.block_kit`) and refused as Slack refuses it (`invalid_blocks`,
+`msg_blocks_too_long`, ...; the details in `refused`).
+
 Failures are planned per method and consumed in order: `rate_limit` (HTTP 429 + Retry-After),
 `server_error` (HTTP 500) and `fail` (HTTP 200 `ok: false`). The upload URL fails with
 `server_error("upload")`.
@@ -28,6 +32,8 @@ from typing import Any, Self
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
+
+from tests.fakes.block_kit import message_error, view_error
 
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
@@ -100,6 +106,7 @@ class FakeSlack:
     modals: list[Json] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     responses: list[ResponsePost] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # Block Kit errors answered, with details
     _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _epoch: int = field(default_factory=lambda: int(time.time()))
@@ -250,6 +257,9 @@ class FakeSlack:
         body = await request.json()
         if len(self.responses_to(url)) >= MAX_RESPONSE_URL_USES:
             return web.Response(status=404, text="used_url")
+        if (error := message_error(body)) is not None:
+            self.refused.append(error)
+            return web.Response(status=400, text=error.split(":")[0])
         self.responses.append(ResponsePost(url, body))
         return web.Response(text="ok")
 
@@ -301,8 +311,7 @@ class FakeSlack:
             raise ApiError("channel_not_found")
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise ApiError("no_text")
-        if len(params.get("blocks") or ()) > 50:
-            raise ApiError("invalid_blocks")
+        self._check_blocks(message_error(params))
         channel = self.channels.get(params["channel"])
         if channel is not None and not channel["is_member"]:
             raise ApiError("not_in_channel")
@@ -338,9 +347,14 @@ class FakeSlack:
                 return {"channel": params["channel"], "ts": message["ts"], "message": message}
         raise ApiError("message_not_found")
 
+    def _check_blocks(self, error: str | None) -> None:
+        """Block Kit's limits, checked with slack_sdk's models (`tests.fakes.block_kit`)."""
+        if error is not None:
+            self.refused.append(error)
+            raise ApiError(error.split(":")[0])
+
     def _view(self, view: Json, view_id: str | None = None) -> Json:
-        if len(view.get("blocks") or ()) > 100:
-            raise ApiError("invalid_arguments")
+        self._check_blocks(view_error(view))
         vid = view_id or f"V{next(self._ids):08d}"
         return {
             "private_metadata": "",
