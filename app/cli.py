@@ -27,6 +27,7 @@ from app.cli_ops import add_ops_commands
 from app.config import ConfigError, Settings
 from app.demo import add_demo_command
 from app.logs import configure_logging, redact
+from app.slack_cli import add_slack_commands
 from app.subcommands import (
     Formatter,
     Run,
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_admin_commands(commands)
     add_ops_commands(commands)
     add_demo_command(commands)
+    add_slack_commands(commands)
     return parser
 
 

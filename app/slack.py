@@ -31,8 +31,9 @@ from bot.charts import ChartRenderer
 from bot.slack.bolt_request import mount
 from bot.slack.client import build_web_client
 from bot.slack.context import SlackFrontEnd
-from bot.slack.installations import mount_oauth, oauth_settings
+from bot.slack.installations import authorize, mount_oauth, oauth_settings
 from bot.slack.listeners import Charts, register
+from bot.slack.uninstall import register_uninstall_listeners
 from engine.ports import Clock
 from storage.database import Database
 from storage.slack import SqlSlackDirectory
@@ -110,6 +111,7 @@ def build_bolt_app(
     bolt_logger = logging.getLogger("bot.slack.bolt")
     if multi and slack.bot_token is not None:
         logger.warning("SLACK_CLIENT_ID is set: installing by OAuth, SLACK_BOT_TOKEN is not used")
+    installations = None
     if multi:
         assert slack.client_id is not None and slack.client_secret is not None
         oauth = oauth_settings(
@@ -124,9 +126,11 @@ def build_bolt_app(
             client=build_web_client(None, api_url=slack.api_url),
             signing_secret=signing_secret,
             installation_store=oauth.installation_store,
+            installation_store_bot_only=True,
+            authorize=authorize(oauth, bolt_logger),
             oauth_settings=oauth,
         )
-        bolt.enable_token_revocation_listeners()
+        installations = oauth.installation_store
     else:
         assert slack.bot_token is not None
         bolt = AsyncApp(
@@ -145,6 +149,7 @@ def build_bolt_app(
         render_chart=charts.render,
     )
     register(bolt, front_end, charts, request_id=_request_id)
+    register_uninstall_listeners(bolt, installations)
     return bolt
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 CHART_COMMANDS = ("sales",)
 # The first words argparse owns (administration, `shell`, `import`); any other starts the grammar.
 ARGPARSE_COMMANDS = frozenset(
-    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo"}
+    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo", "slack"}
 )
 NO_VENUE = "which venue? give --venue <slug> or set BARBACK_VENUE"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,7 +35,7 @@ from engine.usecases.notify import daily_summary
 from storage.database import Database
 from tests.app.alerts_world import AlertWorld, alert_world, client, slack
 from tests.engine.usecases_world import ACTOR, ing, seen
-from tests.fakes.block_kit import assert_message_ok, assert_view_ok
+from tests.fakes.block_kit import assert_message_ok, assert_view_ok, table_rows, texts
 from tests.fakes.slack import FakeSlack
 
 __all__ = ["client", "slack"]  # fixtures
@@ -94,22 +93,7 @@ def checked(pages: Sequence[SlackMessage]) -> str:
     """Every page valid; all their text, in order, to look for what must be there."""
     for page in pages:
         assert_message_ok(page.payload())
-    return "\n".join(_texts(page.blocks) for page in pages)
-
-
-def _texts(blocks: Any) -> str:
-    """Every text object's text (mrkdwn or plain), depth first; not buttons' values."""
-    if isinstance(blocks, list | tuple):
-        return "\n".join(_texts(b) for b in blocks)
-    if not isinstance(blocks, dict):
-        return ""
-    own = [blocks["text"]] if blocks.get("type") in ("mrkdwn", "plain_text") else []
-    return "\n".join([*own, *(_texts(v) for v in blocks.values() if isinstance(v, dict | list))])
-
-
-def table_rows(text: str) -> int:
-    """Rows in the monospace tables of `text`, each block's header line not counted."""
-    return sum(len(block.split("\n")) - 1 for block in re.findall(r"```\n(.*?)\n```", text, re.S))
+    return "\n".join(texts(page.blocks) for page in pages)
 
 
 def numbers(text: str, pattern: str) -> list[int]:
@@ -154,7 +138,7 @@ async def test_the_alert_batch_reaches_slack_whole(big: AlertWorld) -> None:
     low = [m for m in posted if "Low stock" in str(m["text"])]
     new = [m for m in posted if "unmapped" in str(m["text"])]
     assert len(low) > 1 and len(new) > 1 and len(low) + len(new) == len(posted)
-    low_text = "\n".join(_texts(m["blocks"]) for m in low)
+    low_text = "\n".join(texts(m["blocks"]) for m in low)
     assert numbers(low_text, r"\*Product (\d{3}) ") == list(range(FLIGHT))
     map_values = [b["accessory"]["value"] for m in new for b in m["blocks"] if "accessory" in b]
     assert map_values == [f'map "{ITEM.format(n=n)}"' for n in range(UNMAPPED)]

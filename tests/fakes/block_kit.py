@@ -11,6 +11,7 @@ answers with these errors, so every test that sends through it checks every payl
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,8 @@ __all__ = [
     "assert_message_ok",
     "assert_view_ok",
     "message_error",
+    "table_rows",
+    "texts",
     "view_error",
 ]
 
@@ -89,6 +92,23 @@ def view_error(view: Json) -> str | None:
     if len(json.dumps(view).encode()) > MAX_VIEW_BYTES:
         return "view_too_large"
     return None
+
+
+def texts(blocks: Any) -> str:
+    """Every text object's text (mrkdwn or plain) in `blocks`, depth first, one per line; not
+    buttons' values."""
+    if isinstance(blocks, list | tuple):
+        return "\n".join(texts(b) for b in blocks)
+    if not isinstance(blocks, Mapping):
+        return ""
+    own = [blocks["text"]] if blocks.get("type") in ("mrkdwn", "plain_text") else []
+    inner = [texts(v) for v in blocks.values() if isinstance(v, Mapping | list)]
+    return "\n".join([*own, *inner])
+
+
+def table_rows(text: str) -> int:
+    """Rows in the monospace tables of `text`, each block's header line not counted."""
+    return sum(len(b.split("\n")) - 1 for b in re.findall(r"```\n(.*?)\n```", text, re.S))
 
 
 def assert_message_ok(payload: Json) -> None:

@@ -606,12 +606,12 @@ def block_suggestion_payload(
     }
 
 
-def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
-    """The Events API JSON body of app_home_opened (§3.5); send with application/json."""
+def event_body(event: Mapping[str, Any], *, team_id: str = TEAM_ID) -> str:
+    """An Events API delivery (`event_callback`) of `event`; send with application/json."""
     return json.dumps(
         {
             "token": "verification-token-unused",
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "api_app_id": APP_ID,
             "type": "event_callback",
             "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
@@ -619,18 +619,31 @@ def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": TEAM_ID,
+                    "team_id": team_id,
                     "user_id": BOT_USER_ID,
                     "is_bot": True,
                     "is_enterprise_install": False,
                 }
             ],
-            "event": {
-                "type": "app_home_opened",
-                "user": user_id,
-                "channel": "D0HOME",
-                "tab": tab,
-                "event_ts": f"{int(time.time())}.000200",
-            },
+            "event": {"event_ts": f"{int(time.time())}.000200", **event},
         }
+    )
+
+
+def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
+    """The Events API JSON body of app_home_opened (§3.5); send with application/json."""
+    return event_body({"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": tab})
+
+
+def app_uninstalled_body() -> str:
+    """What Slack sends when a workspace removes the app (api.slack.com/events/app_uninstalled)."""
+    return event_body({"type": "app_uninstalled"})
+
+
+def tokens_revoked_body(
+    *, bot: tuple[str, ...] = (BOT_USER_ID,), oauth: tuple[str, ...] = ()
+) -> str:
+    """What Slack sends when tokens are revoked (api.slack.com/events/tokens_revoked)."""
+    return event_body(
+        {"type": "tokens_revoked", "tokens": {"oauth": list(oauth), "bot": list(bot)}}
     )
