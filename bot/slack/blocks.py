@@ -149,17 +149,21 @@ def section_blocks(mrkdwn: str) -> list[Block]:
 
 def context_blocks(notes: list[str]) -> list[Block]:
     """Context blocks holding every note (mrkdwn, escaped): long notes split into elements of
-    2,000 characters, ten elements a block."""
-    elements = [
-        MarkdownTextObject(text=part)
-        for note in notes
-        if note.strip()
-        for part in split_text(note, MAX_CONTEXT_TEXT)
-    ]
-    return [
-        ContextBlock(elements=elements[i : i + MAX_CONTEXT_ELEMENTS])
-        for i in range(0, len(elements), MAX_CONTEXT_ELEMENTS)
-    ]
+    2,000 characters, up to ten elements and `MAX_TEXT` characters a block (so that no block is
+    too big for a page on its own)."""
+    parts = [part for note in notes if note.strip() for part in split_text(note, MAX_CONTEXT_TEXT)]
+    groups: list[list[str]] = []
+    for part in parts:
+        group = groups[-1] if groups else None
+        if (
+            group is None
+            or len(group) == MAX_CONTEXT_ELEMENTS
+            or sum(map(len, group)) + len(part) > MAX_TEXT
+        ):
+            groups.append([part])
+        else:
+            group.append(part)
+    return [ContextBlock(elements=[MarkdownTextObject(text=p) for p in g]) for g in groups]
 
 
 def action_blocks(actions: tuple[Action, ...]) -> list[Block]:

@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from bot.commands.replies import Reply, Table
 from bot.slack.blocks import (
     MAX_BLOCKS,
-    MAX_FIELD_TEXT,
     MAX_FIELDS,
     MAX_MESSAGE_CHARS,
     MAX_TEXT,
@@ -39,6 +38,7 @@ __all__ = ["PAGER_BLOCKS", "PAGER_CHARS", "WARNING", "render_pages", "reply_text
 PAGER_BLOCKS = 2  # a context line ("pages 1-3 of 7") and an actions block (More)
 PAGER_CHARS = 1_500  # their JSON, with a More button's value of up to 1,000 characters
 FIELDS_MAX_ROWS = 8  # header pair + 8 rows = 18 fields: two sections at most
+FIELD_CELL_MAX = 100  # fields are for short figures; longer cells read better as a table
 WARNING = ":warning:"
 
 
@@ -107,7 +107,7 @@ def _table_blocks(table: Table) -> list[Block]:
     if (
         len(table.columns) == 2
         and len(table.rows) <= FIELDS_MAX_ROWS
-        and all(len(escape(cell)) <= MAX_FIELD_TEXT for row in table.rows for cell in row)
+        and all(len(escape(cell)) <= FIELD_CELL_MAX for row in table.rows for cell in row)
     ):
         return _field_table(table, title)
     return [SectionBlock(text=MarkdownTextObject(text=t)) for t in _code_table(table, title)]

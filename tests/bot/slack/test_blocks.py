@@ -209,3 +209,21 @@ def test_split_text_keeps_every_character_and_every_entity(limit: int) -> None:
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
     for piece in pieces:
         assert not re.search(r"&[a-z]{0,3}$", piece), piece  # no entity cut in two
+
+
+def test_a_huge_hint_and_huge_cells_still_fit_their_pages() -> None:
+    hint = "\n".join(f"did you mean product number {n}, the long-named one?" for n in range(900))
+    cells = tuple((f"figure {n} " + "x" * 1500, "1") for n in range(8))
+    reply = Reply.refusal("unknown product", "not_found", hint=hint)
+    pages = all_pages(reply)
+    shown = "\n".join(
+        e["text"]
+        for page in pages
+        for b in page.blocks
+        if b["type"] == "context"
+        for e in b["elements"]
+    )
+    assert shown.replace("\n", "") == escape(hint).replace("\n", "")
+    table = Table("Wide", (Column("Figure"), Column("n", "right")), cells)
+    [message] = all_pages(Reply(summary="s", tables=(table,)))
+    assert "fields" not in json.dumps(message.blocks)  # long cells: a table, not fields
