@@ -1,23 +1,38 @@
 # Two commands set everything up: `make run` and `make test`.
+# Both install from lock files of every dependency, pinned and hashed (requirements/*.txt):
+# `make run` the runtime lock only (no test tools), `make test` the test lock.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# pip checks every download against the lock's hashes; the project itself installs after, from
+# this folder (editable), with the setuptools the lock pinned.
+PIP    := $(BIN)/python -m pip install --quiet --require-hashes --only-binary :all:
+SELF   := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+RUN_STAMP  := $(VENV)/.run-$(shell cat requirements/run.txt pyproject.toml | cksum | cut -d' ' -f1)
+TEST_STAMP := $(VENV)/.test-$(shell cat requirements/test.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install install-run lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+$(RUN_STAMP): $(BIN)/python requirements/run.txt pyproject.toml
+	$(PIP) -r requirements/run.txt
+	$(SELF)
+	rm -f $(VENV)/.run-*
+	touch $(RUN_STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): $(BIN)/python requirements/test.txt pyproject.toml
+	$(PIP) -r requirements/test.txt
+	$(SELF)
+	rm -f $(VENV)/.test-* $(VENV)/.run-*
+	touch $(TEST_STAMP)
 
-run: install
+install-run: $(RUN_STAMP)
+
+install: $(TEST_STAMP)
+
+run: install-run
 	$(BIN)/barback db upgrade
 	exec $(BIN)/barback serve
 
@@ -38,5 +53,16 @@ bench: install
 		|| echo "make bench: wrk is missing and could not be installed (that needs root and apt-get)"
 	$(BIN)/python -m bench
 
+# After changing dependencies in pyproject.toml: recompute both locks (pip-tools, from PyPI;
+# a pip.conf's extra indexes are ignored, so every file of each release gets its hash).
+LOCK := PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= CUSTOM_COMPILE_COMMAND="make lock" \
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-trusted-host --no-emit-find-links --build-deps-for=wheel
+lock:
+	[ -x $(VENV)-lock/bin/pip-compile ] || { $(PYTHON) -m venv $(VENV)-lock && \
+		$(VENV)-lock/bin/python -m pip install --quiet "pip-tools>=7.5,<8"; }
+	$(LOCK) --output-file=requirements/run.txt pyproject.toml
+	$(LOCK) --extra=test --output-file=requirements/test.txt pyproject.toml
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-lock .pytest_cache .mypy_cache .ruff_cache

@@ -12,21 +12,27 @@ configuration: nothing was changed; an import books what it could and says what 
 The global `--venue` option (default `$BARBACK_VENUE`) comes before the words. A first word
 argparse owns (`terminal_session.ARGPARSE_COMMANDS`, or an option such as `--help`) goes to
 argparse; any other first word starts a command of the grammar (`app.terminal_session`).
+
+Answering at once: this module and what it imports at the top load only the standard library,
+so `barback --help` costs little more than Python's own start. A one-shot grammar command is
+sent to `barback serve` through its local socket when one runs on this data directory and
+database (`app.service_client`): the service has the grammar, SQLAlchemy and the database
+loaded already. Otherwise the command runs here, importing what it needs.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from app.build_info import VersionAction
 from app.cli_ops import add_ops_commands
-from app.config import ConfigError, Settings
 from app.demo import add_demo_command
-from app.logs import configure_logging, redact
+from app.importing import add_import_command
+from app.shell_completion import add_completion_command
 from app.slack_cli import add_slack_commands
 from app.subcommands import (
     Formatter,
@@ -37,34 +43,55 @@ from app.subcommands import (
     with_database,
 )
 from app.terminal_session import add_session_commands, grammar_words
-from engine.errors import EngineError
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 PROG = "barback"
 ACTOR = "cli"
-
-logger = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None) -> int:
     """Run one command; `env` defaults to the process environment (tests pass their own)."""
     environ = os.environ if env is None else env
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     words = grammar_words(argv)
     try:
-        args = parser.parse_args(argv) if words is None else words
-    except SystemExit as exit_:  # --help (0) or a usage error (2)
+        if words is None:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            args.parser = parser  # for `completion`, which writes the commands out
+        else:
+            args = words
+    except SystemExit as exit_:  # --help, --version (0) or a usage error (2)
         return exit_.code if isinstance(exit_.code, int) else 2
+    from app.config import ConfigError, Settings
+
     try:
         settings = Settings.from_env(environ)
     except ConfigError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
-    secrets = list(settings.secret_values())
-    configure_logging(settings.log_level, settings.log_format, secrets=secrets)
     command: Run = args.command
     args.user = environ.get("USER") or environ.get("LOGNAME") or ACTOR
-    args.usage = parser.format_usage()
+    if words is not None and (words.venue or settings.venue) and words.sendable:
+        from app.service_client import ask_service
+
+        answer = ask_service(settings, words)
+        if answer is not None:
+            return answer.print()
+    # The usage is printed with some refusals (no venue); building the parser costs a little.
+    args.usage = build_parser().format_usage() if words is not None else ""
+    return run_here(command, args, settings)
+
+
+def run_here(command: Run, args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command in this process: exit status 0, 2 (refused) or 1 (failed)."""
+    from app.logs import configure_logging, redact
+    from engine.errors import EngineError
+
+    secrets = list(settings.secret_values())
+    configure_logging(settings.log_level, settings.log_format, secrets=secrets)
     try:
         return command(args, settings)
     except EngineError as refused:
@@ -73,9 +100,11 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     except KeyboardInterrupt:
         return 130
     except Exception as error:
+        import logging
+
         # One of the edges where errors are caught: one line for the person, the traceback in
         # the log at DEBUG, and never a secret in either.
-        logger.debug("command failed", exc_info=True)
+        logging.getLogger(__name__).debug("command failed", exc_info=True)
         print(f"{PROG}: failed: {redact(describe(error), secrets)}", file=sys.stderr)
         return 1
 
@@ -116,11 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SLUG",
         help="the venue for commands that act on one (default: $BARBACK_VENUE)",
     )
+    parser.add_argument("--version", action=VersionAction, help="print barback's version")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     add_session_commands(commands)
+    add_import_command(commands)
     _add_admin_commands(commands)
     add_ops_commands(commands)
     add_demo_command(commands)
+    add_completion_command(commands)
     add_slack_commands(commands)
     return parser
 
@@ -204,14 +236,15 @@ def _add_admin_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
         choices=["us", "metric", "imperial"],
         help="how volumes are written; default: us for USD, imperial for GBP, metric otherwise",
     )
-    add_command(
+    listing = add_command(
         actions,
         "list",
         run_venue_list,
         summary="list the venues",
         description="List the venues: slug, name, time zone, currency, units.",
-        examples=["barback venue list"],
+        examples=["barback venue list", "barback venue list --json"],
     )
+    listing.add_argument("--json", action="store_true", help='print {"venues": [...]}')
     secret = add_command(
         actions,
         "secret",
@@ -235,6 +268,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from storage.migrate import upgrade
 
     asyncio.run(upgrade(settings.database_url))
@@ -271,6 +306,21 @@ def run_venue_list(args: argparse.Namespace, settings: Settings) -> int:
     from engine.venue_admin import list_venues
 
     venues = with_database(settings, lambda db: list_venues(db.unit_of_work))
+    if args.json:
+        import json
+
+        listed = [
+            {
+                "slug": v.slug,
+                "name": v.name,
+                "timezone": v.timezone,
+                "currency": v.currency,
+                "units": v.units.value,
+            }
+            for v in venues
+        ]
+        print(json.dumps({"venues": listed}, ensure_ascii=False))
+        return 0
     if not venues:
         print("no venues yet (add one with `barback venue add`)", file=sys.stderr)
         return 0

@@ -13,22 +13,21 @@ Registered in `app/cli.py` by `add_ops_commands(commands)`; the words are listed
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
-from app.config import Settings
 from app.subcommands import Subparsers, add_command, format_table, with_database
-from engine.inbox import EventId, StoredEvent
+
+# Imported when a command runs, so `barback --help` stays quick.
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from app.config import Settings
+    from engine.inbox import StoredEvent
 
 OPS_COMMANDS = frozenset({"worker", "events"})
-T = TypeVar("T")
-
-logger = logging.getLogger(__name__)
+MAX_LIMIT = 1000
 
 
 def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
@@ -53,7 +52,10 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
         examples=["barback events --failed", "barback events replay 42"],
     )
     events.add_argument("--failed", action="store_true", help="only events that gave up")
-    events.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
+    events.add_argument(
+        "--limit", type=int, default=50, metavar="N", help=f"at most N, 1 to {MAX_LIMIT} (50)"
+    )
+    events.add_argument("--json", action="store_true", help='print {"events": [...]}')
     actions = events.add_subparsers(title="actions", metavar="ACTION")
     replay = actions.add_parser("replay", help="make an event due again, with fresh retries")
     target = replay.add_mutually_exclusive_group(required=True)
@@ -63,19 +65,34 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def run_events(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from engine.errors import InvalidInput
     from storage.inbox import SqlInbox
 
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise InvalidInput(f"--limit must be from 1 to {MAX_LIMIT} (got {args.limit})")
     events = with_database(
         settings, lambda db: SqlInbox(db.engine).list(failed_only=args.failed, limit=args.limit)
     )
+    now = datetime.now(UTC)
+    if args.json:
+        import json
+
+        listed = [event_json(event, now) for event in events]
+        print(json.dumps({"events": listed}, ensure_ascii=False))
+        return 0
     if not events:
         print("no failed events" if args.failed else "no events yet", file=sys.stderr)
         return 0
-    print(events_table(events, datetime.now(UTC)))
+    print(events_table(events, now))
     return 0
 
 
 def run_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from engine.inbox import EventId
     from storage.inbox import SqlInbox
 
     now = datetime.now(UTC)
@@ -96,27 +113,35 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def work(settings: Settings, *, once: bool = False) -> int:
+    import asyncio
+    import logging
+    import signal
+
     from app.clock import SystemClock
+    from app.metrics_port import WorkerMetrics
     from app.notify import run_notifications
+    from app.pos_parts import open_pos
     from app.processing import event_processor
-    from app.square import open_square
     from app.webhooks import GATHER_SECONDS, WORKER_BATCH
     from app.worker import InboxWorker
-    from integrations.processing import EventReader
     from storage.database import open_database
     from storage.inbox import SqlInbox
 
     database = await open_database(settings.database_url)
     clock = SystemClock()
-    square = await open_square(settings, database, clock.now)
+    # Counted only where they can be read: with METRICS_PORT, the worker serves /metrics.
+    metrics = None if settings.metrics_port is None else WorkerMetrics(database)
+    service = None if metrics is None else metrics.service
+    webhooks = None if metrics is None else metrics.webhooks
+    pos = await open_pos(settings, database, clock.now, metrics=service, observer=webhooks)
     try:
-        readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-        processor = event_processor(database, clock.now, None, readers=readers)
-        jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        processor = event_processor(database, clock.now, webhooks, readers=pos.readers())
+        jobs = pos.jobs(database, clock.now)
         worker = InboxWorker(
             SqlInbox(database.engine),
             processor.process_many,
             clock.now,
+            on_lag=None if webhooks is None else webhooks.lag,
             jobs=jobs,
             batch=WORKER_BATCH,
             gather_seconds=GATHER_SECONDS,
@@ -129,9 +154,14 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         loop = asyncio.get_running_loop()
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
+        if metrics is not None and settings.metrics_port is not None:
+            await metrics.open(settings.host, settings.metrics_port)
         worker.start()
         # Alerts and daily summaries go out from here too (serve runs its own unless told not).
-        notifications = asyncio.create_task(run_notifications(settings, database, stop))
+        notifications = asyncio.create_task(
+            run_notifications(settings, database, stop, metrics=service)
+        )
+        logger = logging.getLogger(__name__)
         logger.info("barback worker %s started", worker.owner)
         await stop.wait()
         logger.info("barback worker stopping")
@@ -139,12 +169,29 @@ async def work(settings: Settings, *, once: bool = False) -> int:
         await notifications
         return 0
     finally:
-        if square is not None:
-            await square.close()
+        if metrics is not None:
+            await metrics.close()
+        await pos.close()
         await database.close()
 
 
+def event_json(event: StoredEvent, now: datetime) -> dict[str, object]:
+    """One event as `barback events --json` lists it (newest first)."""
+    return {
+        "id": event.id,
+        "provider": event.provider,
+        "state": event.status(now),
+        "attempts": event.attempts,
+        "received_at": event.received_at.isoformat(),
+        "next_attempt_at": event.next_attempt_at.isoformat(),
+        "processed_at": None if event.processed_at is None else event.processed_at.isoformat(),
+        "last_error": event.last_error,
+    }
+
+
 def events_table(events: Sequence[StoredEvent], now: datetime) -> str:
+    from datetime import UTC
+
     rows = [("ID", "PROVIDER", "STATE", "ATTEMPTS", "RECEIVED", "LAST ERROR")]
     for event in events:
         received = event.received_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

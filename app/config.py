@@ -135,6 +135,7 @@ class Settings:
     log_level: str
     log_format: LogFormat
     venue: str | None = None  # BARBACK_VENUE: the CLI's default --venue
+    metrics_port: int | None = None  # METRICS_PORT: /metrics there instead of on PORT
     max_body_bytes: int = MAX_BODY_BYTES
 
     @classmethod
@@ -151,6 +152,9 @@ class Settings:
         log_level = reader.get("LOG_LEVEL", "INFO", parse_log_level)
         log_format: LogFormat = reader.get("LOG_FORMAT", "text", parse_log_format)
         venue = reader.optional("BARBACK_VENUE", parse_text)
+        metrics_port = reader.optional("METRICS_PORT", parse_port)
+        if metrics_port is not None and metrics_port == port:
+            reader.fail("METRICS_PORT", "a port other than PORT's", str(metrics_port))
         if reader.problems:
             raise ConfigError(reader.problems)
         return cls(
@@ -165,6 +169,7 @@ class Settings:
             log_level=log_level,
             log_format=log_format,
             venue=venue,
+            metrics_port=metrics_port,
         )
 
     @property

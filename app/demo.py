@@ -20,24 +20,24 @@ Decisions:
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import random
 import sys
-import time as clock_time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from app.config import Settings
 from app.subcommands import Subparsers, add_command
+
+# Imported when the command runs: `barback --help` must not pay for asyncio, aiohttp or zoneinfo.
+if TYPE_CHECKING:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    import aiohttp
+
+    from app.config import Settings
 
 DEFAULT_VENUE = "demo"
 CONCURRENCY = 16
-COMP_RATE = 0.05
-UNMAPPED_ITEM = "Espresso Martini"
+HEALTH_TIMEOUT_SECONDS = 5.0
 
 PRODUCTS: Sequence[tuple[str, str, str]] = (
     # (name, the rest of `product add`, opening count in containers)
@@ -71,27 +71,6 @@ MODIFIERS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class MenuItem:
-    name: str
-    price: int  # cents
-    weight: int
-    modifiers: tuple[tuple[str, int, float], ...] = ()  # (name, price cents, probability)
-
-
-MENU = (
-    MenuItem("Margarita", 1200, 18, (("Top Shelf", 400, 0.2), ("Salt Rim", 0, 0.4))),
-    MenuItem("Old Fashioned", 1300, 12, (("Double", 900, 0.1),)),
-    MenuItem("Manhattan", 1400, 7),
-    MenuItem("Vodka Gimlet", 1100, 8, (("Extra Lime", 0, 0.2),)),
-    MenuItem("Tito's & Soda", 900, 14, (("Double", 600, 0.15),)),
-    MenuItem("Tequila Shot", 800, 8, (("Top Shelf", 400, 0.25),)),
-    MenuItem("IPA Pint", 700, 20),
-    MenuItem("House Red Glass", 1000, 10),
-    MenuItem(UNMAPPED_ITEM, 1400, 4),
-)
-
-
 def add_demo_command(commands: Subparsers[argparse.ArgumentParser]) -> None:
     """Add `demo` to the `barback` parser's subcommands."""
     demo = add_command(
@@ -116,20 +95,31 @@ def add_demo_command(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from engine.errors import InvalidInput
 
     if args.receipts < 1:
         raise InvalidInput("--receipts needs at least 1")
     url = (args.url or f"http://localhost:{settings.port}").rstrip("/")
     slug = getattr(args, "venue", None) or DEFAULT_VENUE
-    sent = asyncio.run(
-        demo(settings, url=url, slug=slug, receipts=args.receipts, seed=args.seed, user=args.user)
-    )
+    try:
+        sent = asyncio.run(
+            demo(
+                settings, url=url, slug=slug, receipts=args.receipts, seed=args.seed, user=args.user
+            )
+        )
+    except ServiceUnavailable as unavailable:
+        print(f"barback: {unavailable}", file=sys.stderr)
+        return 1
     return 0 if sent.refused == 0 and sent.failed == 0 else 1
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
+class ServiceUnavailable(Exception):
+    """No healthy barback answered where the demo looked: nothing was created."""
+
+
+class Sent(NamedTuple):
     total: int
     accepted: int
     duplicate: int
@@ -148,8 +138,16 @@ async def demo(
     now: datetime | None = None,
     out: Any = None,
 ) -> Sent:
-    """Set the venue up, send the night, print a summary; what the service answered."""
+    """Check the service, set the venue up, send the night, print a summary; what the service
+    answered. Raises `ServiceUnavailable` (before creating anything) when `url` has no healthy
+    service."""
+    import random
+    from datetime import UTC, datetime
+
+    from app.demo_night import night
+
     out = out or sys.stderr
+    await check_health(url, out)
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
         print(f"seed {seed} (pass --seed {seed} to send this night again)", file=out)
@@ -173,6 +171,29 @@ async def demo(
     return sent
 
 
+async def check_health(url: str, out: Any) -> None:
+    """`GET {url}/healthz` must answer 200: the service runs and reaches its database."""
+    import aiohttp
+
+    where = f"{url}/healthz"
+    advice = "start it with `make run` or `barback serve`, or pass --url"
+    timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(where) as response,
+        ):
+            status = response.status
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        reason = "it timed out" if isinstance(error, TimeoutError) else "nothing answered"
+        raise ServiceUnavailable(f"no barback service at {where}: {reason}; {advice}") from None
+    if status != 200:
+        raise ServiceUnavailable(
+            f"the service at {where} is not healthy (HTTP {status}: is its database up?); {advice}"
+        )
+    print(f"the service at {url} is healthy (checked {where})", file=out)
+
+
 class _FixedClock:
     def __init__(self, at: datetime) -> None:
         self.at = at
@@ -185,7 +206,11 @@ async def set_up(
     settings: Settings, slug: str, user: str, now: datetime, out: Any
 ) -> tuple[str, ZoneInfo, time]:
     """The venue (added if missing) with its bar set up; its secret, zone and day cutoff."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
     from app.clock import SystemClock
+    from app.demo_night import day_start
     from bot.commands.session import Actor, SessionContext, run
     from engine.errors import NotFound
     from engine.venue_admin import add_venue, venue_secret
@@ -243,85 +268,14 @@ async def set_up(
         await database.close()
 
 
-def day_start(now: datetime, zone: ZoneInfo, cutoff: time) -> datetime:
-    """When the business day in progress at `now` began (local, aware)."""
-    from engine.receipt import business_day
-
-    today: date = business_day(now, zone, cutoff)
-    return datetime.combine(today, cutoff, tzinfo=zone)
-
-
-def window(now: datetime, zone: ZoneInfo, cutoff: time) -> tuple[datetime, datetime]:
-    """The stretch of the business day so far the receipts close in: the evening from 17:00
-    once the day has reached 18:00, else from noon once past 13:00, else from the day's start."""
-    start = day_start(now, zone, cutoff)
-    end = now.astimezone(zone) - timedelta(seconds=5)
-    for hour in (17, 12):
-        candidate = datetime.combine(start.date(), time(hour), tzinfo=zone)
-        if end - candidate >= timedelta(hours=1):
-            return candidate, end
-    return start, max(end, start)
-
-
-def night(
-    rng: random.Random, seed: int, receipts: int, now: datetime, zone: ZoneInfo, cutoff: time
-) -> list[dict[str, Any]]:
-    """The night's events: `receipts` receipt.closed, then one receipt.refunded."""
-    first, last = window(now, zone, cutoff)
-    span = (last - first).total_seconds()
-    # Busier as the night goes on: triangular, peaking three quarters of the way in.
-    offsets = sorted(rng.triangular(0, span, span * 0.75) for _ in range(receipts))
-    weights = [item.weight for item in MENU]
-    events: list[dict[str, Any]] = []
-    unmapped_sent = False
-    for n, offset in enumerate(offsets, start=1):
-        closed_at = first + timedelta(seconds=int(offset))
-        picks = rng.choices(MENU, weights=weights, k=rng.choice((1, 1, 2, 2, 3, 4)))
-        if not unmapped_sent and n == max(1, receipts // 3):
-            picks[0] = MENU[-1]
-        unmapped_sent = unmapped_sent or any(item.name == UNMAPPED_ITEM for item in picks)
-        lines = receipt_lines(rng, picks, quantities=(1, 1, 1, 1, 2))
-        events.append(
-            {
-                "event_id": f"evt-demo-{seed}-{n}",
-                "type": "receipt.closed",
-                "receipt": {
-                    "id": f"R-demo-{seed}-{n}",
-                    "closed_at": closed_at.isoformat(timespec="seconds"),
-                    "currency": "USD",
-                    "lines": lines,
-                },
-            }
-        )
-    # A guest sends back the first line of a paid receipt from early in the night.
-    paid = [e for e in events[: max(1, len(events) // 2)] if e["receipt"]["lines"][0]["net_amount"]]
-    if paid:
-        original = rng.choice(paid)["receipt"]
-        line = original["lines"][0]
-        refunded_at = min(
-            datetime.fromisoformat(original["closed_at"]) + timedelta(minutes=20), last
-        )
-        unit = line["net_amount"] // int(line["quantity"])
-        events.append(
-            {
-                "event_id": f"evt-demo-{seed}-refund",
-                "type": "receipt.refunded",
-                "receipt": {
-                    "id": f"RF-demo-{seed}-1",
-                    "refund_of": original["id"],
-                    "closed_at": refunded_at.isoformat(timespec="seconds"),
-                    "currency": "USD",
-                    "lines": [{"id": line["id"], "quantity": "1", "net_amount": unit}],
-                },
-            }
-        )
-    return events
-
-
 async def send(
     url: str, slug: str, secret: str, events: Sequence[dict[str, Any]], out: Any
 ) -> Sent:
     """POST each event signed, `CONCURRENCY` at a time; count the service's answers."""
+    import asyncio
+    import json
+    import time as clock_time
+
     import aiohttp
 
     from integrations.generic.verify import HEADER, sign
@@ -370,6 +324,8 @@ async def send(
 
 
 def _status(http_status: int, text: str) -> str:
+    import json
+
     if http_status >= 300:
         return "refused"
     try:
@@ -377,26 +333,3 @@ def _status(http_status: int, text: str) -> str:
     except (ValueError, AttributeError):
         return "accepted"
     return "duplicate" if answer == "duplicate" else "accepted"
-
-
-def receipt_lines(
-    rng: random.Random, picks: Sequence[MenuItem], *, quantities: Sequence[int]
-) -> list[dict[str, Any]]:
-    """Generic-format lines for these menu items: a random quantity each, modifiers drawn by
-    their odds and priced in, the whole receipt comped (net 0) at COMP_RATE."""
-    comp = rng.random() < COMP_RATE
-    lines = []
-    for i, item in enumerate(picks, start=1):
-        quantity = rng.choice(quantities)
-        modifiers = [(m, price) for m, price, p in item.modifiers if rng.random() < p]
-        unit = item.price + sum(price for _, price in modifiers)
-        line: dict[str, Any] = {
-            "id": f"L{i}",
-            "name": item.name,
-            "quantity": str(quantity),
-            "net_amount": 0 if comp else unit * quantity,
-        }
-        if modifiers:
-            line["modifiers"] = [{"name": m, "quantity": "1"} for m, _ in modifiers]
-        lines.append(line)
-    return lines

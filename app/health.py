@@ -1,4 +1,11 @@
-"""`GET /healthz`: the process answers and the database does too."""
+"""Probes: `/livez` (the process answers), `/readyz` (it can serve: the database answers and its
+schema is the one this code expects), `/healthz` (the process and the database: kept for load
+balancers and the README's first `curl`).
+
+Liveness never touches the database: a database outage must not make an orchestrator restart
+every web process (restarting cannot fix it). Readiness does, so traffic goes elsewhere while it
+cannot be served, and a process started before `barback db upgrade` ran reports it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,8 @@ PING_TIMEOUT_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
 
+_heads: dict[str, str] = {}  # the newest revision this code knows, read from the scripts once
+
 
 async def healthz(request: web.Request) -> web.Response:
     try:
@@ -24,3 +33,31 @@ async def healthz(request: web.Request) -> web.Response:
         logger.warning("health check: database unavailable", extra={"error": repr(error)})
         return web.json_response({"status": "unavailable"}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})
+
+
+async def livez(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    from storage.migrate import database_revision, head_revision
+
+    if "head" not in _heads:
+        _heads["head"] = await asyncio.to_thread(head_revision)
+    head = _heads["head"]
+    try:
+        async with asyncio.timeout(PING_TIMEOUT_SECONDS):
+            revision = await database_revision(request.app[database_key])
+    except Exception as error:
+        logger.warning("readiness: database unavailable", extra={"error": repr(error)})
+        return web.json_response({"status": "unavailable", "database": "unavailable"}, status=503)
+    if revision != head:
+        return web.json_response(
+            {
+                "status": "unavailable",
+                "database": "ok",
+                "schema": f"at {revision or 'nothing'}, expected {head}: run `barback db upgrade`",
+            },
+            status=503,
+        )
+    return web.json_response({"status": "ok", "database": "ok", "schema": head})

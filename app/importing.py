@@ -15,18 +15,15 @@ refund), a *duplicate* when every line had been seen before, *refused* when the 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.config import Settings
 from app.subcommands import Subparsers, add_command
-from app.terminal_session import open_session, venue_of
-from engine.errors import EngineError
-from integrations.generic.batch import Labelled, read_events
-from integrations.generic.normalize import ReceiptClosed
+from app.venue_session import open_session, venue_of
+
+if TYPE_CHECKING:
+    from app.config import Settings
+    from integrations.generic.batch import Labelled
 
 BOOKED, DUPLICATE, REFUSED = "booked", "duplicate", "refused"
 NO_SALE = "refunds a sale never recorded (an unmapped item, or a receipt not imported yet)"
@@ -53,26 +50,37 @@ def add_import_command(commands: Subparsers[argparse.ArgumentParser]) -> None:
     parser.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="the venue")
 
 
-@dataclass
 class Outcome:
-    counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys((BOOKED, DUPLICATE, REFUSED), 0)
-    )
-    refusals: list[dict[str, str]] = field(default_factory=list)
-    unmapped_lines: int = 0
+    """What an import did: events per verdict, the refusals, lines without a mapping, and the
+    mappings made by name that POS items took."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = dict.fromkeys((BOOKED, DUPLICATE, REFUSED), 0)
+        self.refusals: list[dict[str, str]] = []
+        self.unmapped_lines = 0
+        self.adopted: list[str] = []
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import json
+    from pathlib import Path
+
+    from integrations.generic.batch import read_events
+
     slug = venue_of(args, settings)
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     events = read_events(text)  # raises UnreadableEvents: nothing booked
     outcome = asyncio.run(_book(settings, slug, args.user, events))
     if args.json:
         data = {"venue": slug, **outcome.counts, "unmapped_lines": outcome.unmapped_lines}
-        print(json.dumps(data | {"refusals": outcome.refusals}, ensure_ascii=False))
+        data |= {"adopted": outcome.adopted, "refusals": outcome.refusals}
+        print(json.dumps(data, ensure_ascii=False))
     else:
         counts = outcome.counts
         print(f"booked {counts[BOOKED]}, duplicates {counts[DUPLICATE]}, refused {counts[REFUSED]}")
+        for adopted in outcome.adopted:
+            print(adopted)
         if outcome.unmapped_lines:
             print(f"lines without a mapping: {outcome.unmapped_lines} (see unmapped)")
     for refusal in outcome.refusals:
@@ -84,7 +92,10 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _book(settings: Settings, slug: str, user: str, events: list[Labelled]) -> Outcome:
+    from engine.errors import EngineError
+    from engine.usecases.adopting import adoption_text
     from engine.usecases.ingest import ingest_receipt, ingest_refund
+    from integrations.generic.normalize import ReceiptClosed
 
     database, ctx = await open_session(settings, slug, user)
     outcome = Outcome()
@@ -95,6 +106,7 @@ async def _book(settings: Settings, slug: str, user: str, events: list[Labelled]
                 if isinstance(event, ReceiptClosed):
                     result = await ingest_receipt(ctx.uow, ctx.clock, ctx.venue.id, event.receipt)
                     outcome.unmapped_lines += len({u.source_key for u in result.unmapped})
+                    outcome.adopted += [adoption_text(ctx.venue, a) for a in result.adopted]
                     new = bool(result.booked or result.unmapped)
                     verdict, reason = (BOOKED if new else DUPLICATE), None
                 else:

@@ -11,8 +11,6 @@ import logging
 import os
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
 from app.config import Secret, Settings
 
 KEY_FILE = "secret.key"
@@ -44,6 +42,8 @@ def load_or_create_key(data_dir: Path) -> Secret:
         return Secret(path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
         pass
+    from cryptography.fernet import Fernet  # here: a terminal command reading the key needs none
+
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = Fernet.generate_key()
     try:

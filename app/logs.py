@@ -1,8 +1,11 @@
 """Logging, configured once by the CLI: text for people, JSON lines for production.
 
 Each record carries the request id of the HTTP request being handled (a contextvar set by the
-request-id middleware) and the `extra` context its caller gave. A filter scrubs known secret
-values and anything shaped like a token before a record is written anywhere.
+request-id middleware) and the `extra` context its caller gave. A JSON line holds them all as
+flat fields beside `ts`, `level`, `logger`, `msg` and `request_id` (a field that would take one
+of those names is written `extra_<name>`), so a log store can filter on `route` or `status`
+without parsing. A filter scrubs known secret values and anything shaped like a token before a
+record is written anywhere.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING}
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(
     set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
-    | {"message", "asctime", "request_id", "taskName"}
+    | {"message", "asctime", "request_id", "taskName", "text_hidden"}
 )
+# The fields every JSON line has; `extra` context never overwrites them.
+_JSON_FIELDS = frozenset({"ts", "level", "logger", "msg", "request_id", "exc"})
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -86,7 +91,8 @@ def extra_of(record: logging.LogRecord) -> dict[str, Any]:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: ts, level, logger, msg, request_id, extra, and exc if any."""
+    """One JSON object a line: ts, level, logger, msg, request_id, the `extra` fields flat, and
+    exc if any."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -96,9 +102,8 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
         }
-        extra = extra_of(record)
-        if extra:
-            line["extra"] = extra
+        for key, value in extra_of(record).items():
+            line[f"extra_{key}" if key in _JSON_FIELDS else key] = value
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -107,7 +112,8 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """`time LEVEL logger [request id] message key=value...`, for a terminal."""
+    """`time LEVEL logger [request id] message key=value...`, for a terminal (less the fields a
+    record lists in `text_hidden`: the access log's message already says them)."""
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s%(rid)s %(message)s%(context)s")
@@ -118,6 +124,8 @@ class TextFormatter(logging.Formatter):
         extra = extra_of(record)
         extra.pop("rid", None)
         extra.pop("context", None)
+        for key in getattr(record, "text_hidden", ()):
+            extra.pop(key, None)
         record.context = "".join(f" {k}={v}" for k, v in extra.items())
         return super().format(record)
 

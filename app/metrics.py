@@ -10,8 +10,7 @@ import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 # Paths that matched no route are counted under one label: a scanner trying a million URLs
 # must not create a million time series.
@@ -55,12 +54,6 @@ class HttpMetrics:
                 self.observe(request, status, time.perf_counter() - started)
 
         return metrics_middleware
-
-    def exposition(self) -> web.Response:
-        # The 0.0.4 text format is what every Prometheus version scrapes.
-        response = web.Response(body=generate_latest(self.registry))
-        response.headers["Content-Type"] = CONTENT_TYPE_PLAIN_0_0_4
-        return response
 
 
 def route_label(request: web.Request) -> str:

@@ -15,6 +15,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
 
 from app.logs import request_id_var
+from app.metrics import UNMATCHED
 
 REQUEST_ID_HEADER = "X-Request-Id"
 request_id_key = web.RequestKey("request_id", str)
@@ -68,7 +69,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 class AccessLogger(AbstractAccessLogger):
-    """`METHOD path status seconds`, with the request id in the record's context.
+    """`METHOD path status seconds`, with the request id and flat fields for a JSON log:
+    `method`, `path`, `route` (the route's pattern, as the metrics label it), `status` and
+    `duration_ms`.
 
     The middleware has reset the contextvar by the time this runs, so the id is read back
     from the response header instead.
@@ -86,5 +89,20 @@ class AccessLogger(AbstractAccessLogger):
             request.path,
             response.status,
             time,
-            extra={"request_id": response.headers.get(REQUEST_ID_HEADER)},
+            extra={
+                "request_id": response.headers.get(REQUEST_ID_HEADER),
+                "method": request.method,
+                "path": request.path,
+                "route": _route(request),
+                "status": response.status,
+                "duration_ms": round(time * 1000, 3),
+                "text_hidden": ("method", "path", "status", "duration_ms"),
+            },
         )
+
+
+def _route(request: web.BaseRequest) -> str:
+    """The matched route's pattern (`/webhooks/generic/{venue}`): bounded, unlike the path."""
+    match_info = getattr(request, "match_info", None)
+    resource = None if match_info is None else match_info.route.resource
+    return UNMATCHED if resource is None else resource.canonical

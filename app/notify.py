@@ -19,7 +19,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 
 from app.clock import SystemClock
 from app.config import Settings
-from app.keys import database_key
+from app.keys import database_key, service_metrics_key
+from app.service_metrics import CountedOutbox, ServiceMetrics
 from bot.charts import ChartRenderer
 from bot.slack.notify import SlackNotifier, WorkspaceClients
 from bot.slack.summary import SummaryScheduler
@@ -59,8 +60,10 @@ async def run_notifications(
     clock: Clock | None = None,
     poll_seconds: float = 2.0,
     schedule_seconds: float = 30.0,
+    metrics: ServiceMetrics | None = None,
 ) -> None:
-    """Dispatch alerts and post scheduled summaries until `stop` is set (`barback worker`)."""
+    """Dispatch alerts and post scheduled summaries until `stop` is set (`barback worker`);
+    `metrics` counts failed deliveries by error."""
     if not settings.slack.enabled:
         logger.info("Slack is not configured: alerts and summaries wait in the database")
         await stop.wait()
@@ -68,9 +71,10 @@ async def run_notifications(
     clock = clock or SystemClock()
     clients = workspace_clients(settings, database)
     renderer = ChartRenderer()
-    notifier = SlackNotifier(
-        SqlOutbox(database.engine), clients, clock.now, poll_seconds=poll_seconds
+    outbox = (
+        SqlOutbox(database.engine) if metrics is None else CountedOutbox(database.engine, metrics)
     )
+    notifier = SlackNotifier(outbox, clients, clock.now, poll_seconds=poll_seconds)
     scheduler = SummaryScheduler(
         database.unit_of_work,
         SqlJobRuns(database.engine),
@@ -98,7 +102,10 @@ def install_notifications(
             return
         stop = asyncio.Event()
         task = asyncio.create_task(
-            run_notifications(settings, app[database_key], stop), name="notifications"
+            run_notifications(
+                settings, app[database_key], stop, metrics=app.get(service_metrics_key)
+            ),
+            name="notifications",
         )
         try:
             yield

@@ -17,11 +17,13 @@ the processor leaves the event pending for a retry (`integrations.processing`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from app.webhook_metrics import WebhookMetrics
 from engine.inbox import DEFAULT_RETRY, EventId, RetryPolicy, StoredEvent
+from engine.menu import Menu
 from engine.receipt import Receipt
 from engine.usecases.ingest import (
     IngestResult,
@@ -31,6 +33,7 @@ from engine.usecases.ingest import (
     read_context,
     write_receipts,
 )
+from engine.usecases.menus import record_menu_in
 from engine.venue import VenueId
 from integrations.processing import (
     BookFn,
@@ -47,13 +50,28 @@ from storage.database import Database
 from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
 from storage.unit_of_work import SqlUnitOfWork
 
+logger = logging.getLogger(__name__)
+
 
 async def _book_in(
     uow: SqlUnitOfWork, venue_id: int, documents: Sequence[Booked], now: datetime
 ) -> Waiting | None:
-    """Book the documents; `Waiting` when a refund's sale has not been recorded yet."""
+    """Book the documents (a menu is recorded); `Waiting` when a refund's sale has not been
+    recorded yet."""
     venue = await uow.venues.by_id(VenueId(venue_id))
-    return waiting(await ingest_documents_in(uow, venue, documents, now=now))
+    for menu in (d for d in documents if isinstance(d, Menu)):
+        result = await record_menu_in(uow, venue, menu, now=now, actor=f"pos:{menu.provider}")
+        logger.info(
+            "menu recorded: %d items, %d modifiers, %d new, %d renamed, %d adopted",
+            result.items,
+            result.modifiers,
+            result.new,
+            result.renamed,
+            len(result.adopted),
+            extra={"venue": venue.slug, "provider": menu.provider},
+        )
+    sales = [d for d in documents if not isinstance(d, Menu)]
+    return waiting(await ingest_documents_in(uow, venue, sales, now=now))
 
 
 def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:

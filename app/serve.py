@@ -16,7 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
+from app.command_socket import CommandSocket, open_command_socket
 from app.config import Settings
+from app.metrics_port import metrics_view, open_metrics_port
 from app.middlewares import AccessLogger
 from app.web import create_app
 from app.webhooks import run_worker_key
@@ -61,17 +63,26 @@ async def run_app(
     *,
     until: Callable[[], Awaitable[object]],
     tune_gc: bool = True,
+    command_socket: bool = True,
 ) -> None:
     """Serve `app` on the configured host and port until `until()` returns, then shut down:
-    stop listening, finish in-flight requests, run the cleanup contexts."""
+    stop listening, finish in-flight requests, run the cleanup contexts. The terminal's local
+    socket (`app.command_socket`) opens beside it unless `command_socket` is False."""
     runner = web.AppRunner(
         app, access_log_class=AccessLogger, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS
     )
     await runner.setup()
+    local: CommandSocket | None = None
+    metrics: web.AppRunner | None = None
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         logger.info("barback listening on http://%s:%d", settings.host, settings.port)
+        if settings.metrics_port is not None:
+            view = metrics_view(lambda: app)
+            metrics = await open_metrics_port(view, settings.host, settings.metrics_port)
+        if command_socket:
+            local = await open_command_socket(app, settings)
         if not settings.slack.enabled:
             logger.info("Slack is off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on)")
         if tune_gc:
@@ -79,6 +90,10 @@ async def run_app(
         reason = await until()
         logger.info("received %s, shutting down", reason)
     finally:
+        if local is not None:
+            await local.close()
+        if metrics is not None:
+            await metrics.cleanup()
         await runner.cleanup()
 
 

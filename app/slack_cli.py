@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from app.config import Settings
 from app.subcommands import Subparsers, add_command
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 __all__ = ["add_slack_commands"]
 

@@ -8,7 +8,7 @@ secret key (tokens are stored encrypted). OAuth needs `SQUARE_APPLICATION_ID`/`_
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,13 +17,17 @@ from cryptography.fernet import Fernet
 
 from app.config import PosSettings, Settings
 from app.processing import order_booker
+from app.service_metrics import ServiceMetrics
+from integrations.api_calls import ApiObserver
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
+from integrations.square.menu_requests import SquareMenuRequests
 from integrations.square.provider import SquareProvider
 from integrations.square.reader import SquareReader
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database
+from storage.inbox_batch import DirectSink
 from storage.job_runs import SqlJobRuns
 
 logger = logging.getLogger(__name__)
@@ -46,6 +50,16 @@ class SquareParts:
     async def merchant_venue(self, merchant_id: str) -> int | None:
         connection = await self.connections.get("square", merchant_id)
         return None if connection is None else connection.venue_id
+
+    def menu_requests(self, database: Database, now: Callable[[], datetime]) -> SquareMenuRequests:
+        """Menu reads: when a merchant connects, and daily (a job of every serve/worker)."""
+        return SquareMenuRequests(self.connections, DirectSink(database.engine), now)
+
+    def jobs(
+        self, database: Database, now: Callable[[], datetime]
+    ) -> list[Callable[[], Awaitable[object]]]:
+        """The scheduled jobs: reconciliation, and the daily menu request."""
+        return [self.reconciler(database, now).run, self.menu_requests(database, now).run]
 
     def reconciler(self, database: Database, now: Callable[[], datetime]) -> SquareReconciler:
         """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""
@@ -73,9 +87,15 @@ def square_configured(settings: Settings) -> bool:
 
 
 async def open_square(
-    settings: Settings, database: Database, now: Callable[[], datetime]
+    settings: Settings,
+    database: Database,
+    now: Callable[[], datetime],
+    *,
+    metrics: ServiceMetrics | None = None,
+    observer: ApiObserver | None = None,
 ) -> SquareParts | None:
-    """Square's parts, or None (said once in the log) when it is not configured."""
+    """Square's parts, or None (said once in the log) when it is not configured. `metrics`
+    counts the calls to Square's API (`barback_pos_api_requests_total{provider="square"}`)."""
     square = settings.pos.get("square")
     if square is None or not square_configured(settings):
         if square is not None and square.configured:
@@ -83,8 +103,9 @@ async def open_square(
         return None
     assert square.webhook_secret is not None and square.webhook_url is not None
     assert settings.secret_key is not None
-    session = aiohttp.ClientSession()
-    client = SquareClient(session, square.base_url or PRODUCTION_URL)
+    traces = [] if metrics is None else [metrics.pos_trace("square")]
+    session = aiohttp.ClientSession(trace_configs=traces)
+    client = SquareClient(session, square.base_url or PRODUCTION_URL, observer=observer)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     secret = None if square.client_secret is None else square.client_secret.reveal()
     tokens = SquareTokens(connections, client, square.client_id, secret, now)

@@ -8,7 +8,6 @@ plain-text table.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,7 +21,26 @@ Run = Callable[[argparse.Namespace, "Settings"], int]
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
-    """Keeps the examples in epilogs as written."""
+    """Keeps the examples in epilogs as written. Finds the terminal's width itself: argparse
+    would import shutil for it, and with it compression modules `--help` has no use for."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=terminal_width() - 2)
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width, else 80 (as `shutil.get_terminal_size`)."""
+    import os
+    import sys
+
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def add_command(
@@ -51,7 +69,10 @@ def add_command(
 def with_database(settings: Settings, use: Callable[[Database], Awaitable[T]]) -> T:
     """Open the database, run `use` with it, close it: one command's whole life."""
 
-    # Imported here: `barback --help` and a refused command answer without loading SQLAlchemy.
+    # Imported here: `barback --help` and a refused command answer without loading SQLAlchemy
+    # (or asyncio).
+    import asyncio
+
     from storage.database import open_database
 
     async def go() -> T:

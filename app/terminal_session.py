@@ -1,35 +1,34 @@
 """The command grammar in a terminal: `barback --venue X <words>` and `barback shell`.
 
-Both build a `SessionContext` (the terminal's actor is trusted: commands.md, Permissions) and run
-words through `bot.commands.session.run`, then print with `bot.terminal`. `--json` prints the
-reply's JSON object instead of text; `--chart FILE` (sales only) draws the chart there, in the
-format its extension names (`.png`, `.svg`, `.pdf`; any other is refused before anything runs).
+Both build a `SessionContext` (`app.venue_session`; the terminal's actor is trusted:
+commands.md, Permissions) and run words through `bot.commands.session.run`, then print with
+`bot.terminal`. `--json` prints the reply's JSON object instead of text; `--chart FILE` (sales
+only) draws the chart there, in the format its extension names (`.png`, `.svg`, `.pdf`; any other
+is refused before anything runs). When `barback serve` runs beside it, a one-shot command is
+answered by the service through its local socket instead (`app.service_client`).
+
+Only the standard library is imported at the top: `barback --help` and a command the service
+answers never load the grammar, SQLAlchemy or aiohttp.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from app.config import Secret, Settings
 from app.subcommands import Subparsers, add_command
-from bot import terminal
-from bot.commands.replies import Reply, chart_format
-from engine.errors import InvalidInput
+from app.venue_session import open_session, venue_of
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
-    from storage.database import Database
+    from app.config import Settings
+    from bot.commands.replies import Reply
 
 CHART_COMMANDS = ("sales",)
 # The first words argparse owns (administration, `shell`, `import`); any other starts the grammar.
 ARGPARSE_COMMANDS = frozenset(
-    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo", "slack"}
+    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo", "completion", "slack"}
 )
-NO_VENUE = "which venue? give --venue <slug> or set BARBACK_VENUE"
 
 
 def add_session_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
@@ -43,9 +42,6 @@ def add_session_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
     )
     # SUPPRESS: without --venue here, the global one (before `shell`) stands.
     shell.add_argument("--venue", metavar="SLUG", default=argparse.SUPPRESS, help="the venue")
-    from app.importing import add_import_command
-
-    add_import_command(commands)
 
 
 def grammar_words(argv: list[str]) -> argparse.Namespace | None:
@@ -82,13 +78,28 @@ def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
     if chart and not problem and words[0].lower() not in CHART_COMMANDS:
         problem = f"{words[0]} draws no chart: --chart goes with sales"
     if chart and not problem:
+        from bot.commands.replies import chart_format  # the standard library only
+
         try:
             chart_format(chart)
         except ValueError as error:
             problem = str(error)
     return argparse.Namespace(
-        command=run_words, venue=venue, words=words, json=json_out, chart=chart, problem=problem
+        command=run_words,
+        venue=venue,
+        words=words,
+        json=json_out,
+        chart=chart,
+        problem=problem,
+        # The service can answer it: a chart is drawn into a file here, a problem refused here,
+        # and an import's file is a path from this directory, which the service cannot see.
+        sendable=chart is None and problem is None and not _reads_a_file(words),
     )
+
+
+def _reads_a_file(words: list[str]) -> bool:
+    """`product import products.csv`, `map import`, `menu import`, `count import`."""
+    return len(words) > 1 and words[1].lower() == "import"
 
 
 def _quoted(arg: str) -> str:
@@ -98,58 +109,51 @@ def _quoted(arg: str) -> str:
     return arg
 
 
-def venue_of(args: argparse.Namespace, settings: Settings) -> str:
-    slug: str | None = getattr(args, "venue", None) or settings.venue
-    if not slug:
-        print(args.usage, end="", file=sys.stderr)
-        raise InvalidInput(NO_VENUE)
-    return slug
+class Answer(NamedTuple):
+    """What a one-shot command prints, and its exit status: the same whether this process
+    answered or the service did."""
+
+    status: int
+    stdout: str = ""
+    stderr: str = ""
+
+    def print(self) -> int:
+        sys.stdout.write(self.stdout)
+        sys.stderr.write(self.stderr)
+        return self.status
 
 
-async def open_session(settings: Settings, slug: str, user: str) -> tuple[Database, SessionContext]:
-    """The database, and a session on the venue (raises `NotFound` for an unknown venue); the
-    caller closes the database."""
-    from app.clock import SystemClock
-    from app.keyfile import existing_key
-    from bot.commands.session import Actor, SessionContext
-    from storage.database import open_database
+def answer_of(reply: Reply, *, json_out: bool, chart_note: bool) -> Answer:
+    """A reply as the terminal prints it: text (or its JSON object) and the exit status."""
+    from bot import terminal
 
-    database = await open_database(settings.database_url)
-    try:
-        async with database.unit_of_work() as uow:
-            venue = await uow.venues.get(slug)
-    except BaseException:
-        await database.close()
-        raise
-    context = SessionContext(
-        venue=venue,
-        actor=Actor.terminal(user),
-        uow=database.unit_of_work,
-        clock=SystemClock(),
-        public_url=settings.public_url,
-        # The same key `serve` signs with, so the link the terminal prints is accepted.
-        connect_key=_reveal(existing_key(settings)),
-    )
-    return database, context
+    if json_out:
+        stderr = "" if reply.ok else terminal.render_refusal(reply) + "\n"
+        return Answer(0 if reply.ok else 2, reply.to_json() + "\n", stderr)
+    if reply.ok:
+        return Answer(0, terminal.render(reply, chart_note=chart_note) + "\n")
+    return Answer(2, "", terminal.render_refusal(reply) + "\n")
 
 
 def run_words(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from engine.errors import InvalidInput
+
     if args.problem:
         raise InvalidInput(args.problem)
     slug = venue_of(args, settings)
     reply = asyncio.run(_run_once(settings, slug, args.user, " ".join(args.words)))
-    if args.json:
-        print(reply.to_json())
-        if not reply.ok:
-            print(terminal.render_refusal(reply), file=sys.stderr)
-    else:
-        terminal.write(reply, sys.stdout, sys.stderr, chart_note=args.chart is None)
+    status = answer_of(reply, json_out=args.json, chart_note=args.chart is None).print()
     if reply.ok and args.chart and reply.chart is not None:
+        from pathlib import Path
+
         from bot.charts import render
+        from bot.commands.replies import chart_format
 
         Path(args.chart).write_bytes(render(reply.chart, chart_format(args.chart)))
         print(f"chart written to {args.chart}", file=sys.stderr)
-    return 0 if reply.ok else 2
+    return status
 
 
 async def _run_once(settings: Settings, slug: str, user: str, text: str) -> Reply:
@@ -163,6 +167,8 @@ async def _run_once(settings: Settings, slug: str, user: str, text: str) -> Repl
 
 
 def run_shell(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from bot import shell
     from bot.commands.session import run
 
@@ -195,7 +201,3 @@ def run_shell(args: argparse.Namespace, settings: Settings) -> int:
             if save_history is not None:
                 save_history()
             runner.run(database.close())
-
-
-def _reveal(key: Secret | None) -> str | None:
-    return None if key is None else key.reveal()

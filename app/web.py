@@ -12,11 +12,13 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from app.config import Settings
-from app.health import healthz
-from app.keys import database_key, metrics_key, settings_key
+from app.health import healthz, livez, readyz
+from app.keys import database_key, metrics_key, service_metrics_key, settings_key
 from app.metrics import HttpMetrics
+from app.metrics_port import metrics_view
 from app.middlewares import error_middleware, request_id_middleware
 from app.notify import install_notifications, run_notifications_key
+from app.service_metrics import ServiceMetrics
 from app.slack import install_slack, warm_charts_key
 from app.webhooks import install_webhooks
 from storage.database import Database, open_database
@@ -32,9 +34,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     )
     app[settings_key] = settings
     app[metrics_key] = metrics
+    app[service_metrics_key] = ServiceMetrics(metrics.registry)
     app.cleanup_ctx.append(database_context(settings, database))
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics_view)
+    app.router.add_get("/livez", livez)
+    app.router.add_get("/readyz", readyz)
+    if settings.metrics_port is None:  # else on its own port (app/metrics_port.py)
+        app.router.add_get("/metrics", metrics_view(lambda: app))
     install_webhooks(app, settings, worker=database is None)
     install_slack(app, settings)
     install_notifications(app, settings)
@@ -60,7 +66,3 @@ def database_context(
             await database.close()
 
     return database_ctx
-
-
-async def metrics_view(request: web.Request) -> web.Response:
-    return request.app[metrics_key].exposition()

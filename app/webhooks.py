@@ -18,21 +18,28 @@ from aiohttp import web
 
 from app.clock import SystemClock
 from app.config import Settings
-from app.keys import database_key, metrics_key
+from app.keys import database_key, metrics_key, service_metrics_key
+from app.pos_parts import open_pos
 from app.processing import event_processor
-from app.square import SquareParts, open_square
+from app.square import SquareParts
+from app.toast import ToastParts
 from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
-from integrations.processing import EventReader
 from integrations.square.routes import (
     CALLBACK_PATH,
     ConnectDoors,
     connect_doors_key,
     connect_routes,
 )
-from integrations.web import VenueDoor, WebhookDoors, webhook_doors_key, webhook_routes
+from integrations.web import (
+    PosDoor,
+    VenueDoor,
+    WebhookDoors,
+    webhook_doors_key,
+    webhook_routes,
+)
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
@@ -43,7 +50,10 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+toast_key = web.AppKey("toast", ToastParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
+run_jobs_key = web.AppKey("run_jobs", bool)
+"""False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +79,19 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
         database = app[database_key]
         clock = SystemClock()
-        square = await open_square(settings, database, clock.now)
+        pos = await open_pos(
+            settings, database, clock.now, metrics=app.get(service_metrics_key), observer=metrics
+        )
+        square, toast = pos.square, pos.toast
+        for configured in pos.configured:
+            metrics.declare(configured)
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
-            readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
             retry = app.get(retry_key, DEFAULT_RETRY)
-            processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            processor = event_processor(
+                database, clock.now, metrics, readers=pos.readers(), retry=retry
+            )
+            jobs = pos.jobs(database, clock.now) if app.get(run_jobs_key, True) else []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -99,7 +115,10 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
+            pos={} if toast is None else {"toast": PosDoor(toast.provider, toast.restaurant_venue)},
         )
+        if toast is not None:
+            app[toast_key] = toast
         if square is not None:
             app[square_key] = square
             connect = connect_doors(settings, database, square, clock.now)
@@ -116,8 +135,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             finally:
                 if worker is not None:
                     await worker.stop()
-                if square is not None:
-                    await square.close()
+                await pos.close()
 
     app.cleanup_ctx.append(webhooks_ctx)
 
@@ -180,4 +198,5 @@ def connect_doors(
         states=SqlOAuthStates(database.engine),
         connections=square.connections,
         now=now,
+        on_connected=square.menu_requests(database, now).connected,
     )

@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from engine.inbox import Inbox, StoredEvent
+from engine.inbox import Inbox, StoredEvent, loop_backoff
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ Process = Callable[[Sequence[StoredEvent], str], Awaitable[object]]
 """`process(events, owner)`: a claimed batch (`EventProcessor.process_many`)."""
 Job = Callable[[], Awaitable[object]]
 
-MAX_BACKOFF_SECONDS = 30.0
 TICK_MARGIN_SECONDS = 1.0  # past the slot's start, so a tick never lands in the slot before
 LAG_EVERY_SECONDS = 5.0
 DEFER_POLL_SECONDS = 0.01
@@ -121,7 +120,7 @@ class InboxWorker:
                 failures = 0
             except Exception as error:
                 failures += 1
-                delay = min(2.0 ** (failures - 1), MAX_BACKOFF_SECONDS)
+                delay = loop_backoff(failures)
                 logger.error("inbox worker: %s; retrying in %.0f s", _short(error), delay)
                 await self._sleep(delay)
                 continue

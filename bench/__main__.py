@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "sales": "bench.sales",
     "webhooks_inbox": "bench.webhooks_inbox",
     "webhooks": "bench.webhooks",
+    "cli": "bench.cli",
 }
 
 

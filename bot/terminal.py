@@ -19,7 +19,10 @@ MIN_TEXT = 8  # a text column is never cut below this
 
 
 def render(reply: Reply, *, width: int = WIDTH, chart_note: bool = False) -> str:
-    """The reply as text, no trailing newline; `chart_note` says how to get its chart."""
+    """The reply as text, no trailing newline; `chart_note` says how to get its chart. A reply
+    that hands over a file (`products --csv`) is that file alone, so it pipes into one."""
+    if reply.document is not None:
+        return reply.document.text.rstrip("\n")
     parts = [reply.summary]
     parts += [render_table(table, width=width) for table in reply.tables]
     if reply.actions:

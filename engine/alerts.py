@@ -67,6 +67,8 @@ class AlertKind(StrEnum):
     """A follow-up in a LOW STOCK alert's thread: the product is back above its reorder point."""
     VARIANCE = "variance"
     UNMAPPED = "unmapped"
+    ADOPTED = "adopted"
+    """A POS item (modifier) took a mapping (rule) made by name before it was ever seen."""
 
 
 class OutboxState(StrEnum):

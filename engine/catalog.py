@@ -54,6 +54,7 @@ class Product:
     par: int = 0
     reorder_at: int = 0
     category: str | None = None
+    vendor: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():

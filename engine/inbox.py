@@ -125,6 +125,18 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
+LOOP_MAX_BACKOFF_SECONDS = 30.0
+
+
+def loop_backoff(failures: int, max_seconds: float = LOOP_MAX_BACKOFF_SECONDS) -> float:
+    """Seconds a background loop (the inbox worker, the outbox dispatcher, the summary
+    scheduler) waits after its `failures`-th failing step in a row: 1, 2, 4, ... up to
+    `max_seconds`. The same formula as the events' retries, with a short first delay and cap:
+    a loop retries a database or Slack that is down, and must notice soon when it is back."""
+    policy = RetryPolicy(
+        first_delay=timedelta(seconds=1), factor=2, max_delay=timedelta(seconds=max_seconds)
+    )
+    return policy.delay(failures).total_seconds()
 
 
 def next_attempt(attempts: int, now: datetime) -> datetime:

@@ -32,6 +32,7 @@ from engine.catalog import (
 from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.depletion import BookedLine, Booking
 from engine.inventory import Count, LedgerEntry, Receiving, Variance, Waste
+from engine.pos_repository import PosRepository  # POS items as they arrive (issue 9)
 from engine.quantity import Quantity
 from engine.records import AuditEntry, NewProduct, PosKind, PosThing, Sighting, VenueSettings
 from engine.refunds import RefundBooking
@@ -128,18 +129,6 @@ class CatalogRepository(Protocol):
 
     async def pos_things(self, venue_id: VenueId, kind: PosKind) -> Sequence[PosThing]:
         """Known POS items (or modifiers), including those only seen in the unmapped tally."""
-        ...
-
-    async def add_pos_thing(
-        self,
-        venue_id: VenueId,
-        kind: PosKind,
-        provider: str,
-        external_id: str,
-        name: str,
-        at: datetime,
-    ) -> PosThing:
-        """The POS item or modifier with this key, inserted (first seen `at`) when unknown."""
         ...
 
     async def recipe(self, venue_id: VenueId, pos_item: PosThing, at: datetime) -> Recipe | None:
@@ -316,6 +305,10 @@ class Queries(Protocol):
         """Tallied items and modifiers with no mapping or rule in effect now, most seen first."""
         ...
 
+    async def never_sold(self, venue_id: VenueId) -> Sequence[Sighting]:
+        """On the POS's menu, no mapping or rule in effect, never sold (`seen` 0)."""
+        ...
+
     async def mappings(
         self, venue_id: VenueId, at: datetime, pos_item_id: int | None = None
     ) -> tuple[Sequence[ItemMapping], Sequence[RuleMapping]]:
@@ -354,6 +347,11 @@ class UnitOfWork(Protocol):
 
     @property
     def queries(self) -> Queries: ...
+
+    @property
+    def pos(self) -> PosRepository:
+        """POS items and modifiers as receipts and menus make them known."""
+        ...
 
     @property
     def alerts(self) -> AlertRepository:

@@ -34,6 +34,10 @@ class PosThing:
     provider: str
     external_id: str
     name: str
+    by_name: bool = False
+    """A placeholder: mapped by a name no POS had sent yet (`engine.identity`)."""
+    since: datetime | None = None
+    """When it was first known (for a placeholder: when it was typed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class Sighting:
     seen: int
     first_seen: datetime
     last_seen: datetime
+    category: str | None = None
+    """Its category (or modifier group) on the POS's menu, when a menu was recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ class NewProduct:
     """Milli-containers."""
     category: str | None
     created_at: datetime
+    vendor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

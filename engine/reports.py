@@ -118,6 +118,8 @@ class UnmappedReport:
     venue: Venue
     items: tuple[Sighting, ...]
     modifiers: tuple[Sighting, ...]
+    on_menu: tuple[Sighting, ...] = ()
+    """With `--all`: items and modifiers on the POS's menu, never sold, without a mapping."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,8 @@ class MappingsReport:
     items: tuple[ItemMapping, ...]
     rules: tuple[RuleMapping, ...]
     product_names: Mapping[ProductId, str] = field(default_factory=dict)
+    servings: Mapping[str, Quantity] = field(default_factory=dict)
+    """The serving sizes in effect, by name (the CSV export writes `2 shot` with them)."""
 
 
 @dataclass(frozen=True, slots=True)

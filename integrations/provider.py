@@ -19,10 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from engine.menu import Menu
 from engine.receipt import Receipt, Refund
 
-Booked = Receipt | Refund
-"""What a POS event turns into: a sale to deplete, or a refund of one."""
+Booked = Receipt | Refund | Menu
+"""What a POS event turns into: a sale to deplete, a refund of one, or the POS's menu (its
+catalog, read when it changed)."""
 
 
 @dataclass(frozen=True, slots=True)

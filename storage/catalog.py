@@ -31,17 +31,15 @@ from engine.catalog import (
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
 from engine.errors import Conflict, NotFound
-from engine.records import NewProduct, PosKind, PosThing
+from engine.records import NewProduct, PosThing
 from engine.venue import VenueId
 from storage.catalog_reads import CatalogReads
 from storage.dialects import insert_for
-from storage.rows import pos_thing_from_row, product_from_row, rule_columns
+from storage.rows import product_from_row, rule_columns
 from storage.tables import (
     mapping_items,
     mappings,
     modifier_rules,
-    pos_items,
-    pos_modifiers,
     product_costs,
     products,
     serving_sizes,
@@ -56,6 +54,7 @@ PRODUCT_COLUMNS = (
     products.c.par,
     products.c.reorder_at,
     products.c.category,
+    products.c.vendor,
 )
 
 
@@ -110,6 +109,7 @@ class SqlCatalogRepository(CatalogReads):
                 par=product.par,
                 reorder_at=product.reorder_at,
                 category=product.category,
+                vendor=product.vendor,
                 created_at=product.created_at,
             )
             .on_conflict_do_nothing(index_elements=[products.c.venue_id, products.c.name_key])
@@ -142,6 +142,7 @@ class SqlCatalogRepository(CatalogReads):
                 par=product.par,
                 reorder_at=product.reorder_at,
                 category=product.category,
+                vendor=product.vendor,
             )
         )
 
@@ -191,41 +192,6 @@ class SqlCatalogRepository(CatalogReads):
                 valid_to=None,
             )
         )
-
-    async def add_pos_thing(
-        self,
-        venue_id: VenueId,
-        kind: PosKind,
-        provider: str,
-        external_id: str,
-        name: str,
-        at: datetime,
-    ) -> PosThing:
-        table = pos_items if kind is PosKind.ITEM else pos_modifiers
-        await self._connection.execute(
-            insert_for(self._connection, table)
-            .values(
-                venue_id=venue_id,
-                provider=provider,
-                external_id=external_id,
-                name=name,
-                first_seen=at,
-                last_seen=at,
-            )
-            .on_conflict_do_nothing(
-                index_elements=[table.c.venue_id, table.c.provider, table.c.external_id]
-            )
-        )
-        row = (
-            await self._connection.execute(
-                select(table).where(
-                    table.c.venue_id == venue_id,
-                    table.c.provider == provider,
-                    table.c.external_id == external_id,
-                )
-            )
-        ).one()
-        return pos_thing_from_row(row, kind)
 
     async def replace_recipe(
         self,

@@ -192,3 +192,15 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class DirectSink:
+    """An `EventSink` of one transaction per event, for producers far rarer than webhooks (the
+    daily menu request, a POS just connected) in processes with no inbox writer."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._batches = EngineBatches(engine)
+
+    async def submit(self, event: RawEvent) -> SubmitResult:
+        (result,) = await self._batches.write([event])
+        return result

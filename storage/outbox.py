@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy import ColumnElement, Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.alerts import OUTBOX_RETRY, AlertKind, OutboxMessage, OutboxState
@@ -127,6 +127,12 @@ class SqlOutbox:
                 await connection.execute(select(outbox).where(outbox.c.id == message_id))
             ).one_or_none()
         return None if row is None else message_from_row(row)
+
+    async def backlog(self) -> int:
+        """How many alerts wait to be sent (pending, retries included): `/metrics`."""
+        query = select(func.count()).where(outbox.c.state == OutboxState.PENDING.value)
+        async with self._engine.connect() as connection:
+            return int((await connection.execute(query)).scalar_one())
 
     async def list(self, *, kind: AlertKind | None = None) -> list[OutboxMessage]:
         """Every row, oldest first (tests and operators)."""

@@ -8,7 +8,7 @@ two concurrent bookings lock them in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,15 +16,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, case
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from engine.depletion import Unmapped, UnmappedKind
+from engine.depletion import Unmapped
 from engine.venue import VenueId
 from storage.dialects import InsertFor, prepared
 from storage.tables import (
     daily_item_sales,
     daily_product_usage,
     daily_receipts,
-    pos_items,
-    pos_modifiers,
     unmapped_tallies,
 )
 
@@ -140,23 +138,6 @@ def _earlier(table: Table, excluded: Any, column: str) -> ColumnElement[datetime
     return case((excluded[column] < table.c[column], excluded[column]), else_=table.c[column])
 
 
-def _seen_upsert(table: Table) -> Callable[[InsertFor], Any]:
-    def build(insert: InsertFor) -> Any:
-        statement = insert(table)
-        return statement.on_conflict_do_update(
-            index_elements=[table.c.venue_id, table.c.provider, table.c.external_id],
-            set_={"last_seen": _later(table, statement.excluded, "last_seen")},
-        )
-
-    return build
-
-
-_SEEN_UPSERTS = {
-    UnmappedKind.ITEM: _seen_upsert(pos_items),
-    UnmappedKind.MODIFIER: _seen_upsert(pos_modifiers),
-}
-
-
 def _tally_upsert(insert: InsertFor) -> Any:
     statement = insert(unmapped_tallies)
     excluded = statement.excluded
@@ -177,21 +158,14 @@ def _tally_upsert(insert: InsertFor) -> Any:
 
 
 async def tally(connection: AsyncConnection, venue_id: VenueId, seen: Sequence[Unmapped]) -> None:
-    """Count each unmapped sighting once, and remember the POS item or modifier it names."""
+    """Count each unmapped sighting once (the POS item or modifier itself is recorded by
+    `SqlPosRepository.saw` in the same transaction)."""
     grouped: dict[tuple[str, str, str], list[Unmapped]] = {}
     for sighting in seen:
         key = (sighting.kind.value, sighting.provider, sighting.external_id)
         grouped.setdefault(key, []).append(sighting)
     if not grouped:
         return
-    for kind, build in _SEEN_UPSERTS.items():
-        rows = [
-            _seen_row(venue_id, group)
-            for key, group in sorted(grouped.items())
-            if key[0] == kind.value
-        ]
-        if rows:
-            await connection.execute(prepared(connection, build), rows)
     await connection.execute(
         prepared(connection, _tally_upsert),
         [

@@ -29,11 +29,20 @@ def product_from_row(row: AnyRow, currency: str) -> Product:
         par=int(row.par or 0),
         reorder_at=int(row.reorder_at or 0),
         category=row.category,
+        vendor=getattr(row, "vendor", None),
     )
 
 
 def pos_thing_from_row(row: AnyRow, kind: PosKind) -> PosThing:
-    return PosThing(int(row.id), kind, row.provider, row.external_id, row.name)
+    return PosThing(
+        int(row.id),
+        kind,
+        row.provider,
+        row.external_id,
+        row.name,
+        bool(getattr(row, "by_name", False)),
+        getattr(row, "first_seen", None),
+    )
 
 
 def in_effect(table: Table, at: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:

@@ -11,6 +11,7 @@ from storage.alerts import SqlAlertRepository
 from storage.audit import SqlAuditLog
 from storage.catalog import SqlCatalogRepository
 from storage.ledger import SqlLedgerRepository
+from storage.pos_things import SqlPosRepository
 from storage.queries import SqlQueries
 from storage.sales import SqlSalesRepository
 from storage.settings import SqlSettingsRepository
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     settings: SqlSettingsRepository
     queries: SqlQueries
     alerts: SqlAlertRepository
+    pos: SqlPosRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(connection)
         self.queries = SqlQueries(connection, currencies)
         self.alerts = SqlAlertRepository(connection)
+        self.pos = SqlPosRepository(connection)
         return self
 
     async def __aexit__(

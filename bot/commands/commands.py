@@ -16,6 +16,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import ClassVar, Literal, NamedTuple
 
+from bot.commands.commands_setup import MapImport, MenuImport, ProductImport, Review, ReviewAccept
+
 # --- values -------------------------------------------------------------------------------------
 
 
@@ -165,6 +167,7 @@ class Variance:
 class Unmapped:
     words: ClassVar[str] = "unmapped"
     changes: ClassVar[bool] = False
+    all: bool = False  # `--all`: also what is on the POS's menu and never sold
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +175,14 @@ class Mappings:
     words: ClassVar[str] = "mappings"
     changes: ClassVar[bool] = False
     pos_item: str | None = None
+    csv: bool = False  # `--csv`: the sheet `map import` reads
 
 
 @dataclass(frozen=True, slots=True)
 class Products:
     words: ClassVar[str] = "products"
     changes: ClassVar[bool] = False
+    csv: bool = False  # `--csv`: the sheet `product import` reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +342,8 @@ class Use:
 class Connect:
     words: ClassVar[str] = "connect"
     changes: ClassVar[bool] = True
-    provider: Provider
+    provider: Provider | None = None  # None: list what this barback can connect
+    account: str | None = None  # the POS account, for a POS bound by id (Toast's GUID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,4 +390,9 @@ Command = (
     | Connect
     | ManagersAdd
     | ManagersRemove
+    | MenuImport
+    | ProductImport
+    | MapImport
+    | Review
+    | ReviewAccept
 )

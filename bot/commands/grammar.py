@@ -17,6 +17,7 @@ from bot.commands import commands as c
 from bot.commands.grammar_changing import CHANGING_SPECS
 from bot.commands.grammar_reading import READING_SPECS
 from bot.commands.grammar_settings import SETTINGS_SPECS
+from bot.commands.grammar_setup import SETUP_SPECS
 from bot.commands.spec import Spec
 from bot.commands.tokens import Cursor, Kind, Token, tokenize
 from engine.errors import InvalidInput
@@ -38,6 +39,7 @@ SPECS: tuple[Spec, ...] = (
     *READING_SPECS,
     *CHANGING_SPECS,
     *SETTINGS_SPECS,
+    *SETUP_SPECS,
 )
 
 COMMAND_WORDS: tuple[str, ...] = tuple(spec.words for spec in SPECS)

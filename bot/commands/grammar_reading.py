@@ -55,17 +55,28 @@ def _variance(cur: Cursor) -> c.Command:
 
 
 def _unmapped(cur: Cursor) -> c.Command:
+    everything = cur.accept_word("--all") or cur.accept_word("all")
     cur.expect_end()
-    return c.Unmapped()
+    return c.Unmapped(all=everything)
+
+
+def _csv_flag(cur: Cursor) -> tuple[Cursor, bool]:
+    """`--csv` at the end of the line: the sheet the matching import reads."""
+    tokens = cur.rest()
+    if tokens and tokens[-1].is_word("--csv"):
+        return Cursor(tokens[:-1]), True
+    return Cursor(tokens), False
 
 
 def _mappings(cur: Cursor) -> c.Command:
-    return c.Mappings(read_rest_name(cur, "POS item"))
+    cur, sheet = _csv_flag(cur)
+    return c.Mappings(read_rest_name(cur, "POS item"), csv=sheet)
 
 
 def _products(cur: Cursor) -> c.Command:
+    cur, sheet = _csv_flag(cur)
     cur.expect_end()
-    return c.Products()
+    return c.Products(csv=sheet)
 
 
 def _why(cur: Cursor) -> c.Command:
@@ -123,23 +134,24 @@ READING_SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         c.Unmapped,
-        "unmapped",
-        "POS items and modifiers seen without a mapping, most frequent first",
-        ("unmapped",),
+        "unmapped [--all]",
+        "POS items and modifiers sold without a mapping; --all: and the menu's never sold",
+        ("unmapped", "unmapped --all"),
         _unmapped,
     ),
     Spec(
         c.Mappings,
-        "mappings [<pos item>]",
-        "what each POS item depletes, and the modifier rules",
-        ("mappings", 'mappings "Margarita"'),
+        "mappings [<pos item>] [--csv]",
+        "what each POS item depletes, and the modifier rules; --csv: the sheet map import reads",
+        ("mappings", 'mappings "Margarita"', "mappings --csv"),
         _mappings,
     ),
     Spec(
         c.Products,
-        "products",
-        "the product list with container, cost, par, reorder point",
-        ("products",),
+        "products [--csv]",
+        "the product list with container, cost, par, reorder point; --csv: the sheet product "
+        "import reads",
+        ("products", "products --csv"),
         _products,
     ),
     Spec(

@@ -125,10 +125,22 @@ ACTIONS: dict[str, str] = {
     "waste": "recorded waste of",
     "alerts": "set alerts of",
     "summary": "set the daily summary of",
+    "connect": "connected",
 }
 """How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
 reads as `product.set`); an action not listed is shown as it is."""
 CONNECT = "connect {provider}: open {url} and approve barback in {provider}"
+CONNECT_OFFERS = "POS this barback can connect: {ready}"
+CONNECT_OFFERS_NONE = "no POS is set up on this barback yet"
+CONNECT_OFFERS_HINT = "{unready}; set the settings and restart barback"
+CONNECT_UNREADY = "{label} needs {settings}"
+CONNECT_UNKNOWN = "barback cannot connect {provider}"
+CONNECT_NOT_CONFIGURED = "{label} is not set up on this barback: it needs {settings}"
+CONNECT_NOT_CONFIGURED_HINT = "set them and restart barback; `connect` lists what is ready"
+CONNECT_NEEDS_ACCOUNT = "connect {provider} needs the {account}"
+CONNECT_NEEDS_ACCOUNT_HINT = "connect {provider} <{account}>"
+CONNECT_NO_ACCOUNT = "connect {provider} takes no {what}: it answers a link to approve barback"
+CONNECT_NO_ACCOUNT_HINT = "connect {provider}"
 CONNECT_NO_URL = "connect needs the service's public address"
 CONNECT_NO_URL_HINT = "set PUBLIC_URL to the address the POS reaches barback at"
 CONNECT_NO_KEY = "connect needs the service's secret key to sign the link"
@@ -137,3 +149,26 @@ CONNECT_NO_KEY_HINT = (
 )
 CHANNEL_NEEDS_ID = "{name} is a channel name: the terminal cannot look it up in Slack"
 CHANNEL_NEEDS_ID_HINT = "give the channel id instead, e.g. alerts C0123ABC (Slack: channel details)"
+
+# --- the menu (issue 9) ---------------------------------------------------------------------------
+NEVER_SOLD = "On the menu, never sold"
+NEVER_SOLD_COUNT = "; on the menu and never sold: {n}"
+COL_KIND = "Kind"
+SHEET = "{what}: {n} rows, in the sheet {file} (the shape its import reads)"
+MENU_RECORDED = (
+    "recorded the {provider} menu: {items} items, {modifiers} modifiers ({new} new, {renamed} "
+    "renamed, {off} off the menu) (by {who})"
+)
+IMPORTED = (
+    "imported {file}: {what} {added} added, {changed} changed, {unchanged} unchanged (by {who})"
+)
+REVIEW = "{n} to review, best guesses first (page {page} of {pages})"
+REVIEW_EMPTY = "nothing to review: every POS item and modifier seen or on the menu is mapped"
+ON_MENU = "menu"
+NO_GUESS = "(no guess: map it yourself)"
+COL_GUESS = "Best guess"
+COL_CONFIDENCE = "Sure"
+ACTION_ACCEPT = "Accept {name}"
+ACTION_EDIT = "Edit {name}"
+ACTION_MORE = "More"
+ACCEPTED = "mapped {n} from the review queue (by {who})"

@@ -121,6 +121,15 @@ def chart_format(filename: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file a reply hands over (`products --csv`): the terminal prints `text`, Slack uploads
+    it as `filename`."""
+
+    filename: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One answer. `summary` stands alone: notifications, screen readers, the terminal's first line.
 
@@ -132,6 +141,7 @@ class Reply:
     tables: tuple[Table, ...] = ()
     chart: ChartSpec | None = None
     actions: tuple[Action, ...] = ()
+    document: Document | None = None
     data: Mapping[str, object] = field(default_factory=dict)
     ok: bool = True
     error_code: str | None = None

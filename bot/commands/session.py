@@ -5,75 +5,21 @@ can cause: a parse error, an unknown name, a refused change become `Reply.refusa
 was wrong and the closest valid form; only bugs and an unreachable database propagate (the
 front-end's error edge reports those).
 
-`Actor` is who typed: the terminal is trusted (whoever holds the server's shell and database);
-a Slack user is a manager or not, decided by `bot.slack` (listed with `managers add`, or a
-workspace admin while no manager is set) before it calls `run`.
+`Actor` and `SessionContext` (who typed, and what a command runs with) live in
+`bot.commands.context`; they are re-exported here for the front-ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
-
 from bot.commands import grammar
 from bot.commands import messages as m
 from bot.commands.commands import Command
+from bot.commands.context import Actor, Handler, SessionContext
 from bot.commands.handlers import HANDLERS
 from bot.commands.replies import Reply
 from engine.errors import EngineError, InvalidInput, NotAllowed
-from engine.ports import Clock, UnitOfWorkFactory
-from engine.venue import Venue
 
-ActorKind = Literal["terminal", "slack"]
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who typed the command. `id` is stable (a Slack user id, the OS user); `display` is shown."""
-
-    kind: ActorKind
-    id: str
-    display: str
-    is_manager: bool
-
-    @classmethod
-    def terminal(cls, user: str) -> Actor:
-        """The person at the server's shell: trusted, a manager by definition."""
-        name = user.strip() or "terminal"
-        return cls("terminal", name, name, True)
-
-    @property
-    def audit_name(self) -> str:
-        """How the audit log names them: `terminal:sam`, `slack:U0123ABC`."""
-        return f"{self.kind}:{self.id}"
-
-
-Handler = Callable[[Command, "SessionContext"], Awaitable[Reply]]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionContext:
-    """Everything a command runs with. Built per request by the front-end (`app`, `bot.slack`).
-
-    `front_end_handlers` lets a front-end answer the commands only it can (Slack: `use`,
-    `managers`, `summary post`): a handler there wins over the built-in one.
-    `public_url` is where `connect <pos>` sends the manager (the service's address), and
-    `connect_key` (the service's secret key) signs that link, so only a manager who asked
-    barback for it can bind a POS account to the venue.
-    """
-
-    venue: Venue
-    actor: Actor
-    uow: UnitOfWorkFactory
-    clock: Clock
-    public_url: str | None = None
-    connect_key: str | None = None
-    front_end_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
-
-    @property
-    def slug(self) -> str:
-        return self.venue.slug
+__all__ = ["Actor", "Handler", "SessionContext", "authorise", "refusal", "run"]
 
 
 async def run(text: str, ctx: SessionContext) -> Reply:

@@ -59,6 +59,8 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> list[SlackMess
         return _restocked(payloads[0])
     if kind is AlertKind.VARIANCE:
         return _variance(payloads[0])
+    if kind is AlertKind.ADOPTED:
+        return _adopted(payloads[0])
     return _unmapped(payloads)
 
 
@@ -74,6 +76,11 @@ def _messages(text: str, blocks: list[Block], continued: str) -> list[SlackMessa
         shown = text if n == 1 else f"{text} ({n} of {len(pages)})"
         messages.append(SlackMessage(fallback(shown), tuple(b.to_dict() for b in page)))
     return messages
+
+
+def _adopted(payload: Payload) -> list[SlackMessage]:
+    text = f":link: {escape(str(payload['text']))} ({escape(str(payload['venue']))})"
+    return _messages(text, section_blocks(text), "continued")
 
 
 def _header(text: str, short: str) -> HeaderBlock:

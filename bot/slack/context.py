@@ -30,7 +30,9 @@ from bot.commands.help import help_text
 from bot.commands.replies import Reply
 from bot.commands.session import Actor, Handler, SessionContext, refusal
 from bot.slack.mentions import channel_by_name, is_workspace_admin
+from bot.slack.shared_files import SlackFiles
 from bot.slack.summary import Render, post_summary
+from engine.connections import PosOffer
 from engine.errors import EngineError, InvalidInput
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue, VenueId
@@ -110,6 +112,7 @@ class SlackFrontEnd:
     single_workspace: bool
     public_url: str | None = None
     connect_key: str | None = None
+    pos_offers: Mapping[str, PosOffer] | None = None
     extra_handlers: Mapping[type[c.Command], Handler] = field(default_factory=dict)
     render_chart: Render = render_png_async
 
@@ -159,7 +162,9 @@ class SlackFrontEnd:
             clock=self.clock,
             public_url=self.public_url,
             connect_key=self.connect_key,
+            pos_offers=self.pos_offers,
             front_end_handlers={**self._handlers(who, client), **self.extra_handlers},
+            files=SlackFiles(client, who.channel_id),
         )
 
     async def _venue(self, command: c.Command | None, who: Who) -> Venue | None:
@@ -194,6 +199,14 @@ class SlackFrontEnd:
         return Reply.refusal(NO_VENUE, "no_venue", hint=NO_VENUE_HINT.format(venues=names))
 
     # --- the commands only Slack can answer ----------------------------------------------------
+
+    def terminal_handlers(self, who: Who, client: AsyncWebClient) -> dict[type[c.Command], Handler]:
+        """The Slack commands the trusted terminal runs too (commands.md, Permissions): managers
+        of `who.team_id`, channels looked up by name, and `summary post`. Not `use`: binding a
+        channel is done in that channel."""
+        handlers = self._handlers(who, client)
+        handlers.pop(c.Use, None)
+        return handlers
 
     def _handlers(self, who: Who, client: AsyncWebClient) -> dict[type[c.Command], Handler]:
         directory, claim, render = self.directory, not self.single_workspace, self.render_chart

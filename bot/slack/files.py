@@ -11,9 +11,9 @@ import re
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands.replies import ChartSpec
+from bot.commands.replies import ChartSpec, Document
 
-__all__ = ["chart_filename", "post_chart"]
+__all__ = ["chart_filename", "post_chart", "post_document"]
 
 
 def chart_filename(spec: ChartSpec) -> str:
@@ -40,5 +40,16 @@ async def post_chart(
         channel=channel_id,
         initial_comment=comment,
         thread_ts=thread_ts,
+    )
+    return str(response["file"]["id"])
+
+
+async def post_document(client: AsyncWebClient, *, channel_id: str, document: Document) -> str:
+    """Upload a reply's file (`products --csv`) to the channel; returns the file id."""
+    response = await client.files_upload_v2(
+        content=document.text.encode(),
+        filename=document.filename,
+        title=document.filename,
+        channel=channel_id,
     )
     return str(response["file"]["id"])

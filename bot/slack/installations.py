@@ -52,6 +52,7 @@ SCOPES = (
     "chat:write",
     "chat:write.public",
     "files:write",
+    "files:read",  # `... import <file>` reads a CSV shared in the channel
     "channels:read",
     "groups:read",
     "channels:history",

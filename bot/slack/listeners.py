@@ -33,13 +33,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import messages as m
-from bot.commands.replies import ChartSpec, Reply
+from bot.commands.replies import ChartSpec, Document, Reply
 from bot.commands.session import SessionContext, run
 from bot.slack.answers import MORE_ACTION_ID, poster, read_more, rerunnable, send_pages
 from bot.slack.blocks import COMMAND_ACTION_ID, fallback
 from bot.slack.context import SlackFrontEnd, Who
 from bot.slack.dashboard import dashboards
-from bot.slack.files import post_chart
+from bot.slack.files import post_chart, post_document
 from bot.slack.home import HOME_PAGE_ACTION_ID, HOME_REFRESH_ACTION_ID, home_page, home_view
 from bot.slack.modals import (
     MAP_CALLBACK_ID,
@@ -72,8 +72,11 @@ NO_CHART_HERE = (
     ":information_source: The chart could not be posted here: invite me to this channel "
     "(`/invite @barback`) and ask again."
 )
+NO_FILE_HERE = (
+    ":information_source: The file could not be posted here: invite me to this channel "
+    "(`/invite @barback`) and ask again."
+)
 NO_MODAL = 'map needs the recipe here: map "{item}" = 1.5 oz <product>'
-MAPPED_NOWHERE = "barback: mapping applied (%s)"
 
 
 class Charts(Protocol):
@@ -210,8 +213,7 @@ class _Listeners:
 
         async def next_pages() -> None:
             ctx = await self.fe.session(more.command, who, client)
-            reply = ctx if isinstance(ctx, Reply) else await run(more.command, ctx)
-            pages = render_pages(reply)
+            pages = render_pages(ctx if isinstance(ctx, Reply) else await run(more.command, ctx))
             post = poster(respond, client, channel_id=who.channel_id, user_id=who.user_id)
             await send_pages(post, pages, rerun=more.command, start=min(more.page, len(pages)))
 
@@ -237,9 +239,21 @@ class _Listeners:
             return
         reply = await run(text, ctx)
         await send_pages(post, render_pages(reply), rerun=rerunnable(text))
+        if reply.ok and reply.document is not None and who.channel_id is not None:
+            await self._post_document(reply.document, who.channel_id, client, respond)
         chart = reply.chart
         if reply.ok and chart is not None and chart.has_sales and who.channel_id is not None:
             await self._post_chart(chart, reply, who.channel_id, client, respond)
+
+    async def _post_document(
+        self, document: Document, channel_id: str, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        try:
+            await post_document(client, channel_id=channel_id, document=document)
+        except SlackApiError as error:
+            if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
+                raise
+            await respond(text=NO_FILE_HERE, response_type="ephemeral")
 
     async def _post_chart(
         self,

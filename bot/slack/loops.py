@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-MAX_BACKOFF_SECONDS = 30.0
+from engine.inbox import LOOP_MAX_BACKOFF_SECONDS, loop_backoff
 
 
 async def repeat(
@@ -17,7 +17,7 @@ async def repeat(
     every: float,
     what: str,
     logger: logging.Logger,
-    max_backoff: float = MAX_BACKOFF_SECONDS,
+    max_backoff: float = LOOP_MAX_BACKOFF_SECONDS,
 ) -> None:
     """Run `step` every `every` seconds until `stop` is set. A failing step (the database down,
     Slack unreachable) is logged and retried after 1, 2, 4, ... up to `max_backoff` seconds: the
@@ -30,7 +30,7 @@ async def repeat(
             failures = 0
         except Exception:
             failures += 1
-            delay = min(2.0 ** (failures - 1), max_backoff)
+            delay = loop_backoff(failures, max_backoff)
             logger.exception("%s failed; retrying in %.0f s", what, delay)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=delay)

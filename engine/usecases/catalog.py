@@ -19,8 +19,9 @@ Decisions where the rules are silent:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from fractions import Fraction
 from typing import Literal
 
@@ -31,9 +32,9 @@ from engine.catalog import (
     RecipeItem,
 )
 from engine.errors import InvalidInput, NotFound
-from engine.ports import Clock, UnitOfWorkFactory
+from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.quantity import Quantity
-from engine.records import NewProduct, PosKind
+from engine.records import NewProduct, PosKind, PosThing
 from engine.units import lookup_unit
 from engine.usecases.common import (
     Change,
@@ -41,10 +42,11 @@ from engine.usecases.common import (
     commit_change,
     find_product,
     load_venue,
+    record_change,
     require_actor,
 )
 from engine.usecases.describe import product_values, recipe_text
-from engine.usecases.finding import pos_thing
+from engine.usecases.finding import by_name_note, pos_thing
 from engine.usecases.inputs import (
     IngredientLike,
     MoneyLike,
@@ -58,7 +60,7 @@ from engine.usecases.servings import set_serving
 from engine.venue import Venue
 from engine.versioning import close
 
-ProductField = Literal["cost", "par", "reorder", "container", "category"]
+ProductField = Literal["cost", "par", "reorder", "container", "category", "vendor"]
 
 __all__ = [
     "ProductField",
@@ -82,6 +84,7 @@ async def add_product(
     par: Fraction | None = None,
     reorder: Fraction | None = None,
     category: str | None = None,
+    vendor: str | None = None,
     actor: str,
 ) -> Change:
     """`product add "Tito's Vodka" 750ml $22.50 par 6 reorder 2 category vodka`.
@@ -89,35 +92,66 @@ async def add_product(
     `container` needs a unit word (its dimension is the product's). Raises `InvalidInput`,
     `Conflict` (name taken, case-insensitive), `NotFound` (venue)."""
     actor = require_actor(actor)
-    now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        size = _container(container, place)
-        new = NewProduct(
-            name=" ".join(name.split()),
-            dimension=size.dimension,
-            container_size=size,
-            cost_per_container=resolve_money(cost.amount, cost.symbol, place.currency),
-            par=0 if par is None else resolve_containers(par, what="par"),
-            reorder_at=0 if reorder is None else resolve_containers(reorder, what="reorder point"),
-            category=(category or "").strip() or None,
-            created_at=now,
-        )
-        Product(  # validates before anything is written
-            ProductId(0),
-            new.name,
-            new.dimension,
-            new.container_size,
-            new.cost_per_container,
-            new.par,
-            new.reorder_at,
-            new.category,
-        )
-        added = await uow.catalog.add_product(place.id, new)
-        change = Change(
-            "product.add", added.name, None, product_values(added, place), actor, now, place
-        )
-        return await commit_change(uow, change)
+        typed = TypedProduct(name, container, cost, par, reorder, category, vendor)
+        change = await add_product_in(uow, place, typed, now=clock.now(), actor=actor)
+        await uow.commit()
+        return change
+
+
+@dataclass(frozen=True, slots=True)
+class TypedProduct:
+    """A product as typed (a command, or a row of `product import`)."""
+
+    name: str
+    container: QuantityLike
+    cost: MoneyLike
+    par: Fraction | None = None
+    reorder: Fraction | None = None
+    category: str | None = None
+    vendor: str | None = None
+
+
+def new_product(typed: TypedProduct, place: Venue, now: datetime) -> NewProduct:
+    """The product to add, validated; raises `InvalidInput`."""
+    size = _container(typed.container, place)
+    new = NewProduct(
+        name=" ".join(typed.name.split()),
+        dimension=size.dimension,
+        container_size=size,
+        cost_per_container=resolve_money(typed.cost.amount, typed.cost.symbol, place.currency),
+        par=0 if typed.par is None else resolve_containers(typed.par, what="par"),
+        reorder_at=0
+        if typed.reorder is None
+        else resolve_containers(typed.reorder, what="reorder point"),
+        category=(typed.category or "").strip() or None,
+        created_at=now,
+        vendor=(typed.vendor or "").strip() or None,
+    )
+    Product(  # validates before anything is written
+        ProductId(0),
+        new.name,
+        new.dimension,
+        new.container_size,
+        new.cost_per_container,
+        new.par,
+        new.reorder_at,
+        new.category,
+        new.vendor,
+    )
+    return new
+
+
+async def add_product_in(
+    uow: UnitOfWork, place: Venue, typed: TypedProduct, *, now: datetime, actor: str
+) -> Change:
+    """`add_product` in the caller's transaction: writes the product and its audit entry."""
+    added = await uow.catalog.add_product(place.id, new_product(typed, place, now))
+    change = Change(
+        "product.add", added.name, None, product_values(added, place), actor, now, place
+    )
+    return await record_change(uow, change)
 
 
 def _container(container: QuantityLike, place: Venue) -> Quantity:
@@ -142,35 +176,54 @@ async def set_product(
     actor: str,
 ) -> Change:
     """`product set "<name>" cost <money> | par <n> | reorder <n> | container <quantity>`
-    (and `category <text>`), forward only. `value` is `MoneyLike` for cost, `Fraction`
-    (containers) for par/reorder, `QuantityLike` for container, `str` for category."""
+    (and `category <text>`, `vendor <text>`), forward only. `value` is `MoneyLike` for cost,
+    `Fraction` (containers) for par/reorder, `QuantityLike` for container, `str` for category
+    and vendor."""
     actor = require_actor(actor)
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
         old = find_product(await uow.catalog.products(place.id), product)
         new = _changed(old, field, value, place)
-        if (
-            new.container_size != old.container_size
-            or new.cost_per_container != old.cost_per_container
-        ):
-            current = await uow.catalog.cost(place.id, old.id, now)
-            close(current, now)  # refuses a change that would predate the cost in effect
-            following = ProductCost(old.id, new.cost_per_container, new.container_size, now)
-            await uow.catalog.open_cost(place.id, following)
-        await uow.catalog.update_product(place.id, new)
-        shown = "reorder" if field == "reorder" else field
-        before, after = product_values(old, place), product_values(new, place)
-        change = Change(
-            f"product.set.{field}",
-            old.name,
-            {shown: before[shown]},
-            {shown: after[shown]},
-            actor,
-            now,
-            place,
-        )
-        return await commit_change(uow, change)
+        change = await change_product_in(uow, place, old, new, {field}, now=now, actor=actor)
+        assert change is not None
+        await uow.commit()
+        return change
+
+
+async def change_product_in(
+    uow: UnitOfWork,
+    place: Venue,
+    old: Product,
+    new: Product,
+    fields: Collection[str],
+    *,
+    now: datetime,
+    actor: str,
+) -> Change | None:
+    """Store `new` in place of `old` (a new cost version when cost or container changed) and
+    its audit entry, showing `fields`; None when nothing differs."""
+    if new == old and len(fields) != 1:
+        return None
+    if new.container_size != old.container_size or new.cost_per_container != old.cost_per_container:
+        current = await uow.catalog.cost(place.id, old.id, now)
+        close(current, now)  # refuses a change that would predate the cost in effect
+        following = ProductCost(old.id, new.cost_per_container, new.container_size, now)
+        await uow.catalog.open_cost(place.id, following)
+    await uow.catalog.update_product(place.id, new)
+    before, after = product_values(old, place), product_values(new, place)
+    shown = [f for f in fields if f in after]
+    action = f"product.set.{next(iter(fields))}" if len(fields) == 1 else "product.set"
+    change = Change(
+        action,
+        old.name,
+        {k: before.get(k) for k in shown},
+        {k: after[k] for k in shown},
+        actor,
+        now,
+        place,
+    )
+    return await record_change(uow, change)
 
 
 def _changed(
@@ -202,6 +255,8 @@ def _changed(
         return replace(old, container_size=size)
     if field == "category":
         return replace(old, category=str(value).strip() or None)
+    if field == "vendor":
+        return replace(old, vendor=str(value).strip() or None)
     raise InvalidInput(f"a product has no field {field!r}", hint="cost, par, reorder, container")
 
 
@@ -219,36 +274,58 @@ async def map_item(
     is containers of the product). Raises `InvalidInput`, `NotFound`, `Ambiguous`."""
     actor = require_actor(actor)
     now = clock.now()
-    if not items:
-        raise InvalidInput("a mapping needs at least one product", hint="unmap it instead")
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        products = await uow.catalog.products(place.id)
-        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
-        recipe_items = []
-        for ingredient in items:
-            product = find_product(products, ingredient.product)
-            q = ingredient.quantity
-            resolved = resolve_quantity(
-                q.amount,
-                q.unit,
-                place.units,
-                servings,
-                dimension=product.dimension,
-                container=product.container_size,
-            )
-            recipe_items.append(RecipeItem(product.id, resolved.quantity, resolved.serving_name))
+        recipe = await recipe_items(uow, place, items, now)
         thing = await pos_thing(uow, place, PosKind.ITEM, pos_item, now, create=True)
-        current = await uow.catalog.recipe(place.id, thing, now)
-        if current is not None:
-            close(current, now)
-        recipe = await uow.catalog.replace_recipe(place.id, thing, recipe_items, now, actor)
-        assert recipe is not None
-        names = {p.id: p.name for p in products}
-        old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
-        new = {"recipe": recipe_text(recipe, names, place.units)}
-        change = Change("map", thing.name, old, new, actor, now, place)
-        return await commit_change(uow, change)
+        change = await map_thing_in(uow, place, thing, recipe, now=now, actor=actor)
+        await uow.commit()
+        return change
+
+
+async def recipe_items(
+    uow: UnitOfWork, place: Venue, items: Sequence[IngredientLike], now: datetime
+) -> list[RecipeItem]:
+    """A recipe as typed, resolved against the venue's products and servings in effect now."""
+    if not items:
+        raise InvalidInput("a mapping needs at least one product", hint="unmap it instead")
+    products = await uow.catalog.products(place.id)
+    servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    resolved_items = []
+    for ingredient in items:
+        product = find_product(products, ingredient.product)
+        q = ingredient.quantity
+        resolved = resolve_quantity(
+            q.amount,
+            q.unit,
+            place.units,
+            servings,
+            dimension=product.dimension,
+            container=product.container_size,
+        )
+        resolved_items.append(RecipeItem(product.id, resolved.quantity, resolved.serving_name))
+    return resolved_items
+
+
+async def map_thing_in(
+    uow: UnitOfWork,
+    place: Venue,
+    thing: PosThing,
+    items: Sequence[RecipeItem],
+    *,
+    now: datetime,
+    actor: str,
+) -> Change:
+    """Map `thing` to `items` from now on, in the caller's transaction, with its audit entry."""
+    current = await uow.catalog.recipe(place.id, thing, now)
+    if current is not None:
+        close(current, now)
+    recipe = await uow.catalog.replace_recipe(place.id, thing, items, now, actor)
+    assert recipe is not None
+    names = {p.id: p.name for p in await uow.catalog.products(place.id)}
+    old = None if current is None else {"recipe": recipe_text(current, names, place.units)}
+    new = {"recipe": recipe_text(recipe, names, place.units), **by_name_note(thing)}
+    return await record_change(uow, Change("map", thing.name, old, new, actor, now, place))
 
 
 async def unmap_item(

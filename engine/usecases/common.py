@@ -47,6 +47,13 @@ def find_product(products: Sequence[Product], name: str) -> Product:
 
 async def commit_change(uow: UnitOfWork, change: Change) -> Change:
     """Write the change to the audit log and commit: the change and its entry land together."""
+    await record_change(uow, change)
+    await uow.commit()
+    return change
+
+
+async def record_change(uow: UnitOfWork, change: Change) -> Change:
+    """Write the change to the audit log, in the caller's transaction (a bulk import's)."""
     await uow.audit.record(
         venue_id=change.venue.id,
         actor=change.actor,
@@ -56,7 +63,6 @@ async def commit_change(uow: UnitOfWork, change: Change) -> Change:
         new=None if change.new is None else dict(change.new),
         at=change.at,
     )
-    await uow.commit()
     return change
 
 

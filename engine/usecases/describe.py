@@ -19,7 +19,7 @@ def product_values(product: Product, venue: Venue) -> Values:
         "par": format_milli_containers(product.par),
         "reorder": format_milli_containers(product.reorder_at),
         "category": product.category,
-    }
+    } | ({"vendor": product.vendor} if product.vendor else {})
 
 
 def amount(quantity: Quantity, serving: str | None, system: UnitSystem) -> str:

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from engine.catalog import name_key
 from engine.errors import Ambiguous, NotFound
 from engine.names import match
 from engine.ports import UnitOfWork
-from engine.records import GENERIC_PROVIDER, PosKind, PosThing
+from engine.records import PosKind, PosThing
 from engine.venue import Venue
 
 
@@ -45,7 +44,8 @@ def _ids(things: Sequence[PosThing]) -> list[str]:
 async def pos_thing(
     uow: UnitOfWork, place: Venue, kind: PosKind, text: str, now: datetime, *, create: bool
 ) -> PosThing:
-    """The POS item or modifier named; one never seen is created under `generic` (`create`)."""
+    """The POS item or modifier named. One no POS has sent yet is, with `create`, a placeholder
+    mapped by name, which the first POS item arriving with that name adopts (engine.identity)."""
     things = await uow.catalog.pos_things(place.id, kind)
     try:
         return find_pos(things, text, kind)
@@ -53,6 +53,12 @@ async def pos_thing(
         typed = " ".join(text.split())
         if not create or not typed:
             raise
-        # Keyed as the generic format keys a line without an id: its casefolded name.
-        key = name_key(typed)
-        return await uow.catalog.add_pos_thing(place.id, kind, GENERIC_PROVIDER, key, typed, now)
+        return await uow.pos.add_placeholder(place.id, kind, typed, now)
+
+
+def by_name_note(thing: PosThing) -> dict[str, str]:
+    """For a change's answer: a placeholder waits for the POS item (modifier) named so."""
+    if not thing.by_name:
+        return {}
+    what = "POS item" if thing.kind is PosKind.ITEM else "POS modifier"
+    return {"bound to": f"the first {what} named so (none seen yet)"}

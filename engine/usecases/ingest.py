@@ -13,16 +13,23 @@ commits (the inbox worker marks its event done in the same transaction).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from engine.catalog_view import CatalogHistory
 from engine.depletion import BookedLine, Booking, Unmapped, UnmappedKind, book
 from engine.errors import EngineError, InvalidInput
+from engine.identity import Adoption
 from engine.money import Cost, Money
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.receipt import Receipt, ReceiptState, Refund, validate_receipt, validate_refund
 from engine.refunds import RefundedLine, book_refund
+from engine.usecases.adopting import (
+    adoptions_by_receipt,
+    read_adoptions,
+    receipt_sightings,
+    write_adoptions,
+)
 from engine.usecases.common import VenueRef, load_venue
 from engine.usecases.notify import after_booking
 from engine.venue import Venue
@@ -41,6 +48,8 @@ class IngestResult:
     """Line keys processed before (or by a concurrent delivery): left alone."""
     unmapped: tuple[Unmapped, ...]
     """Items and modifiers tallied as unmapped by this call."""
+    adopted: tuple[Adoption, ...] = ()
+    """Mappings made by name that items of this receipt took (engine.identity)."""
 
     @property
     def net_sales(self) -> Money | None:
@@ -130,6 +139,7 @@ class ReceiptPlan:
 
     receipts: tuple[Receipt, ...]
     bookings: Mapping[int, Booking]
+    adoptions: tuple[Adoption, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,7 @@ class BookingContext:
 
     already: frozenset[str]
     catalogs: Mapping[str, CatalogHistory]
+    adoptions: tuple[Adoption, ...] = ()
 
 
 async def read_context(
@@ -158,7 +169,8 @@ async def read_context(
         provider: await _history(uow, venue, [r for r in paid if r.provider == provider], already)
         for provider in sorted({r.provider for r in paid})
     }
-    return BookingContext(already, catalogs)
+    adoptions, catalogs = await read_adoptions(uow, venue, paid, catalogs)
+    return BookingContext(already, catalogs, adoptions)
 
 
 def plan_bookings(
@@ -173,16 +185,20 @@ def plan_bookings(
             catalog = context.catalogs[receipt.provider].at(receipt.closed_at)
             bookings[index] = booking = book(receipt, catalog, already, venue=venue)
             already |= booking.processed_keys
-    return ReceiptPlan(tuple(receipts), bookings)
+    return ReceiptPlan(tuple(receipts), bookings, context.adoptions)
 
 
 async def write_receipts(
     uow: UnitOfWork, venue: Venue, plan: ReceiptPlan, *, now: datetime
 ) -> tuple[IngestResult, ...]:
-    """The writing half of `ingest_receipts_in`: lines, depletions, tallies, rollups, alerts."""
+    """The writing half of `ingest_receipts_in`: adoptions, lines, depletions, tallies, rollups,
+    alerts."""
+    paid = [plan.receipts[index] for index in sorted(plan.bookings)]
+    await write_adoptions(uow, venue, plan.adoptions, receipt_sightings(paid), now)
     written = await uow.sales.add_bookings(venue.id, list(plan.bookings.values()), now)
+    adopted = adoptions_by_receipt(plan.receipts, plan.adoptions)
     results = tuple(
-        _result(receipt, plan.bookings.get(index), written)
+        replace(_result(receipt, plan.bookings.get(index), written), adopted=adopted[index])
         for index, receipt in enumerate(plan.receipts)
     )
     # Alerts (issue 5): outbox rows in this same transaction; Slack is the dispatcher's business.

@@ -5,6 +5,7 @@ effect is closed and the new one opened at now. The modifier is found like a POS
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from engine.catalog import (
     Add,
@@ -15,19 +16,19 @@ from engine.catalog import (
     Swap,
 )
 from engine.errors import InvalidInput
-from engine.ports import Clock, UnitOfWorkFactory
+from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.quantity import Quantity
-from engine.records import PosKind
+from engine.records import PosKind, PosThing
 from engine.usecases.common import (
     Change,
     VenueRef,
-    commit_change,
     find_product,
     load_venue,
+    record_change,
     require_actor,
 )
 from engine.usecases.describe import rule_text
-from engine.usecases.finding import pos_thing
+from engine.usecases.finding import by_name_note, pos_thing
 from engine.usecases.inputs import resolve_quantity
 from engine.usecases.rules import AddRule, MultiplyRule, RuleInput, SwapRule
 from engine.venue import Venue
@@ -49,19 +50,38 @@ async def set_modifier_rule(
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
-        products = await uow.catalog.products(place.id)
-        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
-        kind = _rule_kind(rule, products, servings, place)
+        kind = await rule_kind(uow, place, rule, now)
         thing = await pos_thing(uow, place, PosKind.MODIFIER, modifier, now, create=True)
-        current = await uow.catalog.rule(place.id, thing, now)
-        if current is not None:
-            close(current, now)
-        await uow.catalog.replace_rule(place.id, thing, kind, now, actor)
-        names = {p.id: p.name for p in products}
-        old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
-        new = {"rule": rule_text(kind, names, place.units)}
-        change = Change("modifier", thing.name, old, new, actor, now, place)
-        return await commit_change(uow, change)
+        change = await rule_thing_in(uow, place, thing, kind, now=now, actor=actor)
+        await uow.commit()
+        return change
+
+
+async def rule_kind(uow: UnitOfWork, place: Venue, rule: RuleInput, now: datetime) -> RuleKind:
+    """A rule as typed, resolved against the venue's products and servings in effect now."""
+    products = await uow.catalog.products(place.id)
+    servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    return _rule_kind(rule, products, servings, place)
+
+
+async def rule_thing_in(
+    uow: UnitOfWork,
+    place: Venue,
+    thing: PosThing,
+    kind: RuleKind,
+    *,
+    now: datetime,
+    actor: str,
+) -> Change:
+    """Give the modifier `thing` the rule `kind` from now on, in the caller's transaction."""
+    current = await uow.catalog.rule(place.id, thing, now)
+    if current is not None:
+        close(current, now)
+    await uow.catalog.replace_rule(place.id, thing, kind, now, actor)
+    names = {p.id: p.name for p in await uow.catalog.products(place.id)}
+    old = None if current is None else {"rule": rule_text(current.kind, names, place.units)}
+    new = {"rule": rule_text(kind, names, place.units), **by_name_note(thing)}
+    return await record_change(uow, Change("modifier", thing.name, old, new, actor, now, place))
 
 
 def _rule_kind(

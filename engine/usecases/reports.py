@@ -191,15 +191,20 @@ async def variance(
     return VarianceReport(place, first, last, rows, without)
 
 
-async def unmapped(uow_factory: UnitOfWorkFactory, venue: VenueRef) -> UnmappedReport:
-    """`unmapped`: POS items and modifiers seen without a mapping, most frequent first."""
+async def unmapped(
+    uow_factory: UnitOfWorkFactory, venue: VenueRef, *, menu: bool = False
+) -> UnmappedReport:
+    """`unmapped [--all]`: POS items and modifiers seen without a mapping, most frequent first;
+    with `menu`, also what is on the POS's menu and never sold."""
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
         sightings = await uow.queries.unmapped(place.id)
+        never = await uow.queries.never_sold(place.id) if menu else ()
     return UnmappedReport(
         place,
         tuple(s for s in sightings if s.kind is PosKind.ITEM),
         tuple(s for s in sightings if s.kind is PosKind.MODIFIER),
+        tuple(never),
     )
 
 
@@ -216,7 +221,8 @@ async def mappings(
             row_id = find_pos(things, pos_item, PosKind.ITEM).id
         items, rules = await uow.queries.mappings(place.id, now, row_id)
         names = {p.id: p.name for p in await uow.catalog.products(place.id)}
-    return MappingsReport(place, tuple(items), tuple(rules), names)
+        servings = {s.name: s.quantity for s in await uow.catalog.servings(place.id, now)}
+    return MappingsReport(place, tuple(items), tuple(rules), names, servings)
 
 
 async def products(uow_factory: UnitOfWorkFactory, venue: VenueRef) -> ProductsReport:

@@ -6,7 +6,8 @@ Sale lines (`line_items[]`) make one `Receipt` keyed by the order id, version `o
 closed at `closed_at`:
 - line id = `uid` (returns point at it as `source_line_item_uid`);
 - POS item = `catalog_object_id` (the item *variation*), or the casefolded name for ad-hoc lines,
-  like the generic format; display name `"Draft IPA (Pint)"` (item and variation names);
+  like the generic format; display name `"Draft IPA (Pint)"` (item and variation names; Square's
+  default variation name `Regular` left out, as the catalog sync does: `catalog.display_name`);
 - quantity = the decimal string `quantity`, as milli-units;
 - net amount = `gross_sales_money - total_discount_money`: with modifier prices, after line and
   order-level discounts (Square puts a line's share of an ORDER-scope discount in its
@@ -42,6 +43,7 @@ from engine.receipt import ModifierLine, Receipt, ReceiptLine, Refund, RefundLin
 from integrations.errors import BadPayload
 from integrations.provider import Booked, Skip
 from integrations.square import fields as f
+from integrations.square.catalog import display_name
 
 PROVIDER = "square"
 COMPLETED = "COMPLETED"
@@ -218,8 +220,7 @@ def _one_currency(amounts: Sequence[Money], where: str) -> str:
 
 def _display_name(item: f.JsonObject, where: str) -> str:
     name = (f.opt_text(item, "name", where) or "").strip() or _AD_HOC_NAME
-    variation = (f.opt_text(item, "variation_name", where) or "").strip()
-    return f"{name} ({variation})" if variation else name
+    return display_name(name, f.opt_text(item, "variation_name", where))
 
 
 def _key(item: f.JsonObject, where: str) -> str:

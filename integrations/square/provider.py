@@ -13,14 +13,26 @@ consistent, and giving up would lose a sale.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
-from integrations.errors import UpstreamUnavailable
+from engine.errors import InvalidInput
+from engine.menu import Menu, checked_menu
+from integrations.errors import BadPayload, UpstreamUnavailable
 from integrations.provider import Booked, Delivery, RawEvent, Skip, TokenSource
+from integrations.square.catalog import menu_entries
 from integrations.square.client import SquareClient
 from integrations.square.envelope import Envelope, decide, parse
+from integrations.square.fields import JsonObject
 from integrations.square.normalize import PROVIDER, Normalized, normalize_order
 from integrations.square.verify import HEADER, verify
+
+logger = logging.getLogger(__name__)
+
+# 100 objects a page: 20,000 items, variations and modifier lists, far beyond a bar's menu, and a
+# bound on a cursor that would never end.
+MAX_CATALOG_PAGES = 200
+CATALOG_EVENT = "catalog.version.updated"
 
 KEPT_HEADERS = (
     "square-environment",
@@ -68,6 +80,27 @@ class SquareProvider:
     async def receipts(self, event: RawEvent) -> Sequence[Booked] | Skip:
         result = await self.fetch(parse(event.body))
         return result if isinstance(result, Skip) else result.booked
+
+    async def menu(self, merchant_id: str) -> Menu:
+        """The merchant's whole catalog as a menu (every page of ListCatalog)."""
+        token = await self._tokens.access_token(PROVIDER, merchant_id)
+        objects: list[JsonObject] = []
+        cursor: str | None = None
+        for _ in range(MAX_CATALOG_PAGES):
+            page = await self._client.list_catalog(token, cursor)
+            objects += page.objects
+            cursor = page.cursor
+            if cursor is None:
+                break
+        else:
+            raise BadPayload(f"Square's catalog ran past {MAX_CATALOG_PAGES} pages")
+        entries, left_out = menu_entries(objects)
+        if left_out:
+            logger.info("Square catalog: %d objects left out", left_out)
+        try:
+            return checked_menu(PROVIDER, entries)
+        except InvalidInput as refused:
+            raise BadPayload(refused.message) from None
 
     async def fetch(self, envelope: Envelope) -> Normalized | Skip:
         """The order an event points at, normalised (with what was left out, for the log)."""

@@ -14,7 +14,7 @@ from integrations.processing import Read
 from integrations.provider import Skip
 from integrations.square.envelope import parse
 from integrations.square.normalize import PROVIDER
-from integrations.square.provider import SquareProvider
+from integrations.square.provider import CATALOG_EVENT, SquareProvider
 
 
 class SquareReader:
@@ -30,6 +30,9 @@ class SquareReader:
                 f"Square merchant {envelope.merchant_id} is not connected to a venue "
                 f"(connect square, then `barback events replay {event.id}`)"
             )
+        if envelope.type == CATALOG_EVENT:
+            menu = await self._provider.menu(envelope.merchant_id)
+            return Read(connection.venue_id, (menu,))
         result = await self._provider.fetch(envelope)
         if isinstance(result, Skip):
             return result

@@ -54,6 +54,8 @@ class ConnectDoors:
     states: OAuthStateRepository
     connections: ConnectionRepository
     now: Callable[[], datetime]
+    on_connected: Callable[[str], Awaitable[None]] | None = None
+    """Called with the merchant id once a merchant is connected (the menu is read then)."""
 
 
 connect_doors_key = web.AppKey("square_connect_doors", ConnectDoors)
@@ -133,6 +135,8 @@ async def callback(request: web.Request) -> web.StreamResponse:
         now,
     )
     logger.info("Square connected", extra={"venue": state.venue, "merchant": token.merchant_id})
+    if doors.on_connected is not None:
+        await doors.on_connected(token.merchant_id)
     return _page(
         200,
         "Square connected",

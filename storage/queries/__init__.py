@@ -68,6 +68,9 @@ class SqlQueries:
     async def unmapped(self, venue_id: VenueId) -> Sequence[Sighting]:
         return await catalog.unmapped(self._connection, venue_id)
 
+    async def never_sold(self, venue_id: VenueId) -> Sequence[Sighting]:
+        return await catalog.never_sold(self._connection, venue_id)
+
     async def mappings(
         self, venue_id: VenueId, at: datetime, pos_item_id: int | None = None
     ) -> tuple[Sequence[ItemMapping], Sequence[RuleMapping]]:

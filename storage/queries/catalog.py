@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.records import PosKind, Sighting
 from engine.venue import VenueId
-from storage.tables import mappings, modifier_rules, pos_items, pos_modifiers, unmapped_tallies
+from storage.tables import (
+    mappings,
+    modifier_rules,
+    pos_items,
+    pos_modifiers,
+    sale_lines,
+    unmapped_tallies,
+)
 
 
 async def unmapped(connection: AsyncConnection, venue_id: VenueId) -> Sequence[Sighting]:
@@ -53,3 +60,41 @@ async def unmapped(connection: AsyncConnection, venue_id: VenueId) -> Sequence[S
         )
         for row in rows
     ]
+
+
+async def never_sold(connection: AsyncConnection, venue_id: VenueId) -> Sequence[Sighting]:
+    """Items and modifiers on the POS's menu with no mapping (rule) in effect that never sold
+    (never tallied, no sale line), by kind, category and name; `seen` is 0."""
+    found: list[Sighting] = []
+    tally = unmapped_tallies.c
+    for kind, table, versions, column in (
+        (PosKind.ITEM, pos_items, mappings, mappings.c.pos_item_id),
+        (PosKind.MODIFIER, pos_modifiers, modifier_rules, modifier_rules.c.pos_modifier_id),
+    ):
+        governed = exists().where(column == table.c.id, versions.c.valid_to.is_(None))
+        tallied = exists().where(
+            tally.venue_id == table.c.venue_id,
+            tally.kind == kind.value,
+            tally.provider == table.c.provider,
+            tally.external_id == table.c.external_id,
+        )
+        conditions = [table.c.venue_id == venue_id, table.c.on_menu, ~governed, ~tallied]
+        if kind is PosKind.ITEM:
+            conditions.append(~exists().where(sale_lines.c.pos_item_id == table.c.id))
+        rows = await connection.execute(
+            select(table).where(*conditions).order_by(table.c.category, table.c.name_key)
+        )
+        found += [
+            Sighting(
+                kind,
+                row.provider,
+                row.external_id,
+                row.name,
+                0,
+                row.first_seen,
+                row.last_seen,
+                row.category,
+            )
+            for row in rows
+        ]
+    return found

@@ -72,6 +72,7 @@ products = Table(
     amount("reorder_at", nullable=True),  # milli-containers
     Column("category", String(100)),
     instant("created_at"),
+    Column("vendor", String(100)),  # revision 0005: who supplies it (product import)
     UniqueConstraint("venue_id", "name_key"),
     one_of("dimension", DIMENSIONS),
 )
@@ -103,7 +104,12 @@ serving_sizes = Table(
 
 
 def pos_catalog_table(name: str) -> Table:
-    """POS items and POS modifiers: what the POS sells, keyed by the POS's own id."""
+    """POS items and POS modifiers: what the POS sells, keyed by the POS's own id.
+
+    Revision 0005: `name_key` (the name casefolded, spaces collapsed) finds things by name;
+    `by_name` marks a placeholder a manager mapped by a name no POS had sent yet, which the first
+    POS item or modifier arriving with that name adopts (engine/identity.py); `category` and
+    `on_menu` come from the POS's menu (a catalog sync or `menu import`)."""
     return Table(
         name,
         metadata,
@@ -114,7 +120,12 @@ def pos_catalog_table(name: str) -> Table:
         Column("name", String(255), nullable=False),
         instant("first_seen"),
         instant("last_seen"),
+        Column("name_key", String(255), nullable=False, server_default=""),
+        Column("by_name", Boolean, nullable=False, server_default=false()),
+        Column("category", String(200)),
+        Column("on_menu", Boolean, nullable=False, server_default=false()),
         UniqueConstraint("venue_id", "provider", "external_id"),
+        Index(None, "venue_id", "name_key"),
     )
 
 

@@ -35,7 +35,9 @@ slack_managers = Table(
 
 # slack-bolt's installation store (slack_sdk.oauth.installation_store.sqlalchemy) reads and writes
 # these through its own Table objects; the columns copy its `build_*_table` exactly, plain
-# `DateTime` included, because slack_sdk owns the data. Kept here so migrations create them.
+# `DateTime` included, because slack_sdk owns the data. Kept here so migrations create them;
+# tests/storage/test_slack_tables.py compares them with slack_sdk's builders. (Building them
+# with those builders would import slack_sdk with every storage import, the CLI's included.)
 slack_installations = Table(
     "slack_installations",
     metadata,
@@ -97,7 +99,7 @@ slack_bots = Table(
 )
 
 # slack-bolt's OAuth state store (slack_sdk.oauth.state_store.sqlalchemy): one row per install
-# attempt, consumed by the callback. Its columns copy `build_oauth_states_table` exactly.
+# attempt, consumed by the callback. Its columns copy `build_oauth_states_table` exactly (tested).
 slack_oauth_states = Table(
     "slack_oauth_states",
     metadata,

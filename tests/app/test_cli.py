@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,31 @@ def test_add_list_and_secret(barback: Barback) -> None:
     assert out.count("\n") == 1
     assert out.startswith("whsec_") and len(out.strip()) > 40
     assert err == ""
+
+
+def test_venue_list_as_json(barback: Barback) -> None:
+    assert barback("venue", "list", "--json") == (0, '{"venues": []}\n', "")
+    assert barback(*ADD_DOWNTOWN)[0] == 0
+    status, out, _ = barback("venue", "list", "--json")
+    assert status == 0
+    assert json.loads(out) == {
+        "venues": [
+            {
+                "slug": "downtown",
+                "name": "Downtown",
+                "timezone": "America/New_York",
+                "currency": "USD",
+                "units": "us",
+            }
+        ]
+    }
+
+
+def test_version_is_the_installed_one(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"barback {version('barback')}\n"
 
 
 def test_units_default_to_metric_outside_the_us_and_uk(barback: Barback) -> None:

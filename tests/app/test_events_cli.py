@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -78,6 +79,16 @@ def test_list_fail_and_replay(
     out = ops(database_url, capsys, "events", "--failed")[1]
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["2"]
 
+    listed = json.loads(ops(database_url, capsys, "events", "--json")[1])["events"]
+    assert [(e["id"], e["provider"], e["state"], e["attempts"]) for e in listed] == [
+        (2, "generic", "failed", 1),
+        (1, "generic", "done", 0),
+    ]
+    assert "EUR" in listed[0]["last_error"] and listed[1]["last_error"] is None
+    assert listed[1]["processed_at"] is not None and listed[0]["processed_at"] is None
+    failed = json.loads(ops(database_url, capsys, "events", "--failed", "--json")[1])
+    assert [e["id"] for e in failed["events"]] == [2]
+
     assert ops(database_url, capsys, "events", "replay", "2") == (0, "", "event 2 is due again\n")
     assert ops(database_url, capsys, "events", "--failed")[2] == "no failed events\n"
     out = ops(database_url, capsys, "events")[1]
@@ -85,6 +96,19 @@ def test_list_fail_and_replay(
     assert ops(database_url, capsys, "events", "replay", "--failed")[2] == (
         "0 failed events due again\n"
     )
+
+
+def test_events_as_json_when_there_are_none(
+    downtown: Barback, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert ops(database_url, capsys, "events", "--json") == (0, '{"events": []}\n', "")
+
+
+@pytest.mark.parametrize("limit", ["0", "1001"])
+def test_a_limit_out_of_bounds_is_refused(downtown: Barback, limit: str) -> None:
+    status, out, err = downtown("events", "--limit", limit)
+    assert (status, out) == (2, "")
+    assert err == f"barback: --limit must be from 1 to 1000 (got {limit})\n"
 
 
 def test_replay_of_an_unknown_event_is_refused(

@@ -93,6 +93,7 @@ def test_re_importing_books_nothing_twice(downtown: Barback, tmp_path: Path) -> 
         "duplicate": 1,
         "refused": 0,
         "unmapped_lines": 2,
+        "adopted": [],
         "refusals": [],
     }
     status, out, _ = downtown("--venue", "downtown", "import", path)

@@ -112,6 +112,7 @@ async def test_shutdown_lets_in_flight_requests_finish(tmp_path: Path) -> None:
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
             "HOST": "127.0.0.1",
             "PORT": str(port),
+            "BARBACK_DATA_DIR": str(tmp_path / "data"),
         }
     )
     app = create_app(settings)
@@ -130,7 +131,7 @@ async def test_shutdown_lets_in_flight_requests_finish(tmp_path: Path) -> None:
 
     serving = asyncio.create_task(run_app(app, settings, until=stop_requested, tune_gc=False))
     async with ClientSession() as session:
-        for _ in range(50):
+        for _ in range(600):  # up to 30 s: start-up is slow on a busy shared machine
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                     assert response.status == 200
@@ -142,6 +143,6 @@ async def test_shutdown_lets_in_flight_requests_finish(tmp_path: Path) -> None:
         stop.set()
         response = await in_flight
         assert (response.status, await response.text()) == (200, "poured")
-        await asyncio.wait_for(serving, timeout=5)
+        await asyncio.wait_for(serving, timeout=30)
         with pytest.raises(ClientConnectionError):
             await session.get(f"http://127.0.0.1:{port}/healthz", timeout=ClientTimeout(total=2))

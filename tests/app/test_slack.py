@@ -206,7 +206,7 @@ async def test_confirmation_without_a_response_url_is_a_direct_message_retried_o
     status, _ = await sw.interact(view_submission_payload(view, values, user_id=ADMIN))
 
     assert status == 200
-    calls = await sw.slack.wait_for("chat.postMessage", 2, timeout=6)
+    calls = await sw.slack.wait_for("chat.postMessage", 2)
     assert [c.params["channel"] for c in calls] == [ADMIN, ADMIN]
     assert "Tito's Soda" in sw.slack.messages[ADMIN][0]["text"]
 
@@ -286,8 +286,7 @@ async def test_sales_uploads_a_chart_to_the_channel(sw: SlackWorld) -> None:
     answer = await sw.ask("sales 2026-11-21", user=STAFF)
     assert "net sales $28.00" in answer["text"]
 
-    await sw.slack.wait_for("files.completeUploadExternal", timeout=60)
-    (upload,) = sw.slack.uploads.values()
+    (upload,) = await sw.slack.wait_for_uploads("2026-11-21")
     assert upload.completed and upload.channel_id == CHANNEL
     assert upload.data is not None and upload.data.startswith(PNG)
     assert upload.filename.endswith(".png")

@@ -105,8 +105,13 @@ async def test_metrics_count_received_rejected_and_processed(
     body, headers = signed("whsec_wrong", closed(2))
     await client.post("/webhooks/generic/downtown", data=body, headers=headers)
     await settled(database)
-    await asyncio.sleep(0.1)
-    text = await (await client.get("/metrics")).text()
+    processed = 'barback_webhook_events_processed_total{outcome="done",provider="generic"} 1.0'
+    text = ""
+    for _ in range(600):  # counted just after the commit `settled` sees; a busy machine lags
+        text = await (await client.get("/metrics")).text()
+        if processed in text:
+            break
+        await asyncio.sleep(0.05)
     assert 'barback_webhook_events_received_total{provider="generic"} 1.0' in text
     assert (
         'barback_webhook_events_rejected_total{provider="generic",reason="signature_invalid"} 1.0'

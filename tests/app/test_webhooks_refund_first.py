@@ -49,7 +49,7 @@ async def the_event(database: Database, dedupe_suffix: str) -> StoredEvent:
 
 
 async def tried(
-    database: Database, suffix: str, *, attempts: int, timeout: float = 15.0
+    database: Database, suffix: str, *, attempts: int, timeout: float = 60.0
 ) -> StoredEvent:
     """Wait until the event has failed `attempts` times (or more)."""
     deadline = time.monotonic() + timeout

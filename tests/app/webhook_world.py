@@ -93,7 +93,7 @@ async def stored(db: Database, *, state: str | None = None) -> int:
         return int(await connection.scalar(query) or 0)
 
 
-async def settled(db: Database, *, timeout: float = 15.0) -> None:
+async def settled(db: Database, *, timeout: float = 60.0) -> None:
     """Wait until no stored event is pending (the worker has processed everything)."""
     deadline = time.monotonic() + timeout
     while await stored(db, state="pending"):

@@ -184,11 +184,15 @@ async def test_process_renderer_leaves_the_loop_free() -> None:
     async with ChartRenderer() as renderer:
         await renderer.warm_up()  # the spawn and the matplotlib import are not what we measure
 
+        started = time.perf_counter()
         png, gaps = await while_ticking(renderer.render(thirty_days()))
+        took = time.perf_counter() - started
 
     assert png_size(png) == (1200, 600)
-    assert len(gaps) >= 5  # a render on the loop would let the ticker run once at most
-    assert max(gaps) < 0.1  # nothing of the ~0.1-0.3 s render ran in this process
+    # A render on the loop would let the ticker run once at most, in one gap as long as the
+    # render; relative to the render's own time, so a busy machine slows both alike.
+    assert len(gaps) >= 5
+    assert max(gaps) < took / 2
 
 
 async def test_render_png_async_on_a_thread_executor() -> None:

@@ -7,6 +7,7 @@ from fractions import Fraction as F
 import pytest
 
 from bot.commands import commands as c
+from bot.commands import commands_setup as cs
 from bot.commands.grammar import COMMAND_WORDS, SPECS, parse, usage
 
 Q = c.QuantityText
@@ -251,6 +252,11 @@ CASES: list[tuple[str, c.Command]] = [
     ("connect Toast", c.Connect("toast")),
     ("connect clover", c.Connect("clover")),
     ("connect shopify", c.Connect("shopify")),
+    ("connect", c.Connect()),
+    (
+        "connect toast 0cd990c9-fd74-461d-8468-de2a0919ccbb",
+        c.Connect("toast", "0cd990c9-fd74-461d-8468-de2a0919ccbb"),
+    ),
     ("managers add <@U0123ABC|sam>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add <@U0123ABC>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add U0123ABC", c.ManagersAdd(c.UserRef("U0123ABC"))),
@@ -261,6 +267,22 @@ CASES: list[tuple[str, c.Command]] = [
     ("  STOCK   tito  ", c.Stock("tito")),
     ("\tcount\u00a0tito\u00a03 ", c.Count("tito", Q(F(3), None))),
     ("Managers ADD <@U0123ABC>", c.ManagersAdd(c.UserRef("U0123ABC"))),
+    # bulk set-up and the review queue (issue 9)
+    ("unmapped --all", c.Unmapped(all=True)),
+    ("unmapped all", c.Unmapped(all=True)),
+    ("products --csv", c.Products(csv=True)),
+    ("mappings --csv", c.Mappings(csv=True)),
+    ('mappings "Margarita" --csv', c.Mappings("Margarita", csv=True)),
+    ("menu import menu.csv", cs.MenuImport("menu.csv")),
+    ('menu import "My Menu.json" provider Toast', cs.MenuImport("My Menu.json", "toast")),
+    ("product import products.csv", cs.ProductImport("products.csv")),
+    ("map import /tmp/mappings.csv", cs.MapImport("/tmp/mappings.csv")),
+    ("review", cs.Review()),
+    ("review 3", cs.Review(3)),
+    ('review accept "Tito\'s Double"', cs.ReviewAccept(name="Tito's Double")),
+    ("review accept Tito's Double", cs.ReviewAccept(name="Tito's Double")),
+    ("review accept all above 80%", cs.ReviewAccept(above=F(80))),
+    ("review accept all above 62.5 %", cs.ReviewAccept(above=F(125, 2))),
 ]
 
 
@@ -412,6 +434,7 @@ def test_changes_flags_split_reading_from_changing() -> None:
         "why",
         "simulate",
         "history",
+        "review",
     }
 
 

@@ -14,7 +14,11 @@ ERRORS: list[tuple[str, str, str]] = [
     ("frobnicate", "unknown command 'frobnicate'", "type help"),
     ('"stock" tito', "unknown command 'stock'", "stock [<product>]"),
     ("= x", "unknown command '='", "type help"),
-    ("product ad tito", "product needs add or set, not 'ad'", 'did you mean: product add "<name>"'),
+    (
+        "product ad tito",
+        "product needs add or set or import, not 'ad'",
+        'did you mean: product add "<name>"',
+    ),
     ("product", "product needs add or set", 'usage: product add "<name>"'),
     ("managers ad <@U0123ABC>", "managers needs add or remove", "managers add @user"),
     ("alerts lo on", "'lo' is not a Slack channel", "did you mean: alerts low on|off"),
@@ -64,7 +68,6 @@ ERRORS: list[tuple[str, str, str]] = [
     ("summary", "missing time", "summary <HH:MM> <channel>"),
     ("summary 09:00", "missing channel", "summary <HH:MM> <channel>"),
     ("use", "missing venue", "use <venue>"),
-    ("connect", "missing POS", "connect"),
     ("managers add", "missing user", "managers add @user"),
     # extra words
     ("unmapped now", "unexpected 'now' at the end", "usage: unmapped"),
@@ -158,6 +161,7 @@ ERRORS: list[tuple[str, str, str]] = [
     # other bad words
     ("alerts low maybe", "unknown setting 'maybe'", "use on, off"),
     ("connect sqaure", "unknown POS 'sqaure'", "did you mean: square"),
+    ("connect toast a b", "unexpected 'b' at the end", "usage: connect"),
     ("connect lightspeed", "unknown POS 'lightspeed'", "square, toast, clover, shopify"),
     ("use Down Town", "unexpected 'Town'", "use"),
     ("use -downtown", "is not a venue slug", "use downtown"),

@@ -79,11 +79,15 @@ HAPPY = [
     ("product set tito cost $21.75", "changed Tito's Vodka: cost $22.50 -> $21.75 (by sam)"),
     ("product set milagro par 5", "changed Milagro Blanco: par 4 -> 5 (by sam)"),
     ("serving double = 3 oz", "set serving double: quantity 3.00 oz (88.7 ml)"),
-    ("map Mojito = 2 oz Tito", "mapped Mojito: recipe 2.00 oz (59.1 ml) Tito's Vodka (by sam)"),
+    (
+        "map Mojito = 2 oz Tito",
+        "mapped Mojito: recipe 2.00 oz (59.1 ml) Tito's Vodka, bound to the first POS item named"
+        " so (none seen yet) (by sam)",
+    ),
     ("unmap Margarita", "unmapped Margarita: recipe was 1.50 oz (44.4 ml) Milagro Blanco"),
-    ("modifier Double = x2", "set modifier Double: rule x2 (by sam)"),
+    ("modifier Double = x2", "set modifier Double: rule x2, bound to the first POS modifier"),
     ("modifier Cadillac = + 0.5 oz Cointreau", "set modifier Cadillac: rule + 0.50 oz"),
-    ("modifier Salt = price only", "set modifier Salt: rule price only (by sam)"),
+    ("modifier Salt = price only", "set modifier Salt: rule price only, bound to the first"),
     ("count cointreau 2550 ml", "counted Cointreau: on hand 0.00 oz (0.0 ml) -> 86.23 oz"),
     ("receive milagro 2 @ 29", "received Milagro Blanco: on hand 0.00 oz (0.0 ml) -> 50.72 oz"),
     ("waste tito 1 oz spilled", "recorded waste of Tito's Vodka: on hand 76.08 oz (2250.0 ml)"),

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from engine.catalog import ModifierId, PosItemId
+from engine.identity import Arrival
 from engine.receipt import ModifierLine, Receipt, ReceiptLine, Refund, RefundLine
 from engine.records import PosKind
 from engine.usecases import catalog
@@ -123,8 +124,8 @@ async def seen(
     """Make the POS item (or modifier) known, as a receipt would."""
     async with world.db.unit_of_work() as uow:
         venue = await uow.venues.get(world.venue)
-        await uow.catalog.add_pos_thing(
-            venue.id, kind, provider, external_id, name, world.clock.now()
+        await uow.pos.saw(
+            venue.id, [(Arrival(kind, provider, external_id, name), world.clock.now())]
         )
         await uow.commit()
 

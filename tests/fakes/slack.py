@@ -39,10 +39,17 @@ TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 APP_ID = "A0BARBACK"
-SCOPES = "commands,chat:write,chat:write.public,files:write,channels:read,groups:read,users:read"
+SCOPES = (
+    "commands,chat:write,chat:write.public,files:write,files:read,channels:read,groups:read,"
+    "users:read"
+)
 MAX_RESPONSE_URL_USES = 5  # Slack: up to 5 responses within 30 minutes (§3.1)
 
 Json = dict[str, Any]
+
+# Waits return as soon as what they wait for arrived; the bound is only how long a busy, shared
+# 2-core machine (CI runs beside other work) may take before a test calls it missing.
+WAIT_SECONDS = 30.0
 
 
 class ApiError(Exception):
@@ -106,6 +113,8 @@ class FakeSlack:
     modals: list[Json] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
     responses: list[ResponsePost] = field(default_factory=list)
+    shared: list[Json] = field(default_factory=list)  # files shared in channels, files.list shape
+    shared_data: dict[str, bytes] = field(default_factory=dict)  # file id -> its bytes
     refused: list[str] = field(default_factory=list)  # Block Kit errors answered, with details
     _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -119,6 +128,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{team}-{file_id}/download/{name}", self._download)
         app.router.add_post("/commands/{rest:.+}", self._response_url)
         app.router.add_post("/actions/{rest:.+}", self._response_url)
         self._runner = web.AppRunner(app, access_log=None)
@@ -178,6 +188,29 @@ class FakeSlack:
 
     # --- planned failures ---------------------------------------------------------------------
 
+    def share_file(self, channel: str, name: str, data: bytes, *, user: str = "U0MANAGER") -> str:
+        """A file a person dragged into `channel` (what `files.list` then lists, newest first)."""
+        file_id = f"F{next(self._ids):08d}"
+        url = f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/download/{name}"
+        self.shared.insert(
+            0,
+            {
+                "id": file_id,
+                "created": int(time.time()),
+                "name": name,
+                "title": name,
+                "mimetype": "text/csv",
+                "filetype": "csv",
+                "size": len(data),
+                "user": user,
+                "channels": [channel],
+                "url_private": url,
+                "url_private_download": url,
+            },
+        )
+        self.shared_data[file_id] = data
+        return file_id
+
     def rate_limit(self, method: str, times: int = 1, *, retry_after: int = 1) -> None:
         for _ in range(times):
             self._failures[method].append(_Failure(429, "ratelimited", retry_after))
@@ -198,7 +231,9 @@ class FakeSlack:
     def responses_to(self, url: str) -> list[Json]:
         return [post.body for post in self.responses if post.url == url]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 3.0) -> list[Call]:
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[Call]:
         """Poll until `count` calls of `method` arrived: Bolt listeners finish after the ack."""
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.calls_to(method)) < count:
@@ -208,7 +243,20 @@ class FakeSlack:
             await asyncio.sleep(0.01)
         return self.calls_to(method)
 
-    async def wait_for_response(self, url: str, count: int = 1, timeout: float = 3.0) -> list[Json]:
+    async def wait_for_uploads(self, name_part: str, timeout: float = WAIT_SECONDS) -> list[Upload]:
+        """Poll until a completed upload's file name holds `name_part`; all such uploads."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = [u for u in self.uploads.values() if u.completed and name_part in u.filename]
+            if found:
+                return found
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no completed upload named *{name_part}* within {timeout}s")
+            await asyncio.sleep(0.01)
+
+    async def wait_for_response(
+        self, url: str, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[Json]:
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.responses_to(url)) < count:
             if asyncio.get_running_loop().time() > deadline:
@@ -288,6 +336,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.list": self._files_list,
         }
 
     # --- Web API methods ----------------------------------------------------------------------
@@ -453,6 +502,24 @@ class FakeSlack:
             upload.completed = True
             done.append({"id": upload.file_id, "title": upload.title, "name": upload.filename})
         return {"files": done}
+
+    def _files_list(self, params: Json) -> Json:
+        channel = params.get("channel")
+        files = [f for f in self.shared if channel is None or channel in f["channels"]]
+        count = int(params.get("count") or 100)
+        return {
+            "files": files[:count],
+            "paging": {"count": count, "total": len(files), "page": 1, "pages": 1},
+        }
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        # Slack answers a download without the bot's token with its sign-in page, not a 401.
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
+        data = self.shared_data.get(request.match_info["file_id"])
+        if data is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=data, content_type="text/csv")
 
 
 async def _params(request: web.Request) -> Json:

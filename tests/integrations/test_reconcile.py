@@ -194,7 +194,7 @@ async def test_two_workers_started_together_reconcile_once(
                 workers.append(InboxWorker(inbox, _noop, lambda: now, jobs=[job]))
             for worker in workers:
                 worker.start()
-            for _ in range(200):
+            for _ in range(1500):  # up to 30 s on a busy machine; usually the first round
                 if square.calls("/v2/orders/search"):
                     break
                 await asyncio.sleep(0.02)

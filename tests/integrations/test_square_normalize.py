@@ -78,7 +78,7 @@ def test_the_completed_order_sample() -> None:
                 ReceiptLine(
                     line_id="li-oldfashioned-1",
                     pos_item_id=PosItemId("VAR-OLDFASH-REG-7Q2Z"),
-                    name="Old Fashioned (Regular)",
+                    name="Old Fashioned",
                     quantity=2000,
                     net_amount=2880,
                     modifiers=(

@@ -9,5 +9,6 @@ from __future__ import annotations
 from bot.commands.handlers.changing import CHANGING
 from bot.commands.handlers.reading import READING
 from bot.commands.handlers.settings import SETTINGS
+from bot.commands.handlers.setup import SETUP
 
-HANDLERS = {**READING, **CHANGING, **SETTINGS}
+HANDLERS = {**READING, **CHANGING, **SETTINGS, **SETUP}

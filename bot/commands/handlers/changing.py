@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, cast
 from bot.commands import commands as c
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
+from bot.commands.rules import rule_input
 from bot.commands.views.changes import change_reply
 from engine.usecases import catalog, ledger
 from engine.usecases.common import Change
-from engine.usecases.rules import AddRule, MultiplyRule, PriceOnlyRule, RuleInput, SwapRule
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 # `(uow, clock, venue, *, <its own fields>, actor) -> Change`: the fields differ per use case, so
 # only the answer is typed (the tests run every handler against its use case).
@@ -60,17 +60,6 @@ async def map_(command: c.Map, ctx: SessionContext) -> Reply:
 
 async def unmap(command: c.Unmap, ctx: SessionContext) -> Reply:
     return await apply(ctx, catalog.unmap_item, pos_item=command.pos_item)
-
-
-def rule_input(rule: c.ModifierRule) -> RuleInput:
-    """The grammar's rule as the use case's (same fields, the engine's own classes)."""
-    if isinstance(rule, c.Multiply):
-        return MultiplyRule(rule.factor)
-    if isinstance(rule, c.Add):
-        return AddRule(rule.quantity, rule.product)
-    if isinstance(rule, c.Swap):
-        return SwapRule(rule.from_product, rule.to_product)
-    return PriceOnlyRule()
 
 
 async def modifier(command: c.ModifierRuleSet, ctx: SessionContext) -> Reply:

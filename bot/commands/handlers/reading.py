@@ -11,12 +11,13 @@ from bot.commands.replies import Reply
 from bot.commands.views.catalog import mappings_reply, products_reply, unmapped_reply
 from bot.commands.views.ledger import history_reply, simulate_reply, why_reply
 from bot.commands.views.sales import sales_reply
+from bot.commands.views.setup import mappings_sheet, products_sheet
 from bot.commands.views.stock import stock_reply
 from bot.commands.views.variance import variance_reply
 from engine.usecases import reports
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 
 async def help_(command: c.Help, ctx: SessionContext) -> Reply:
@@ -39,15 +40,17 @@ async def variance(command: c.Variance, ctx: SessionContext) -> Reply:
 
 
 async def unmapped(command: c.Unmapped, ctx: SessionContext) -> Reply:
-    return unmapped_reply(await reports.unmapped(ctx.uow, ctx.slug))
+    return unmapped_reply(await reports.unmapped(ctx.uow, ctx.slug, menu=command.all))
 
 
 async def mappings(command: c.Mappings, ctx: SessionContext) -> Reply:
-    return mappings_reply(await reports.mappings(ctx.uow, ctx.clock, ctx.slug, command.pos_item))
+    report = await reports.mappings(ctx.uow, ctx.clock, ctx.slug, command.pos_item)
+    return mappings_sheet(report) if command.csv else mappings_reply(report)
 
 
 async def products(command: c.Products, ctx: SessionContext) -> Reply:
-    return products_reply(await reports.products(ctx.uow, ctx.slug))
+    report = await reports.products(ctx.uow, ctx.slug)
+    return products_sheet(report) if command.csv else products_reply(report)
 
 
 async def why(command: c.Why, ctx: SessionContext) -> Reply:

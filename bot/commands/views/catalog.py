@@ -127,6 +127,14 @@ def unmapped_reply(report: UnmappedReport) -> Reply:
                     rows=tuple(_sighting_cells(s, venue) for s in sightings),
                 )
             )
+    if report.on_menu:
+        tables.append(
+            Table(
+                title=m.NEVER_SOLD,
+                columns=(Column(m.COL_NAME), Column(m.COL_KIND), Column(m.COL_CATEGORY)),
+                rows=tuple((s.name, s.kind.value, s.category or "") for s in report.on_menu),
+            )
+        )
     actions = [Action(m.ACTION_MAP, f'map "{s.name}" = ') for s in report.items]
     actions += [Action(m.ACTION_RULE, f'modifier "{s.name}" = ') for s in report.modifiers]
     data = {
@@ -134,10 +142,23 @@ def unmapped_reply(report: UnmappedReport) -> Reply:
         "items": [_sighting_json(s, venue, "pos_item_id") for s in report.items],
         "modifiers": [_sighting_json(s, venue, "modifier_id") for s in report.modifiers],
     }
+    if report.on_menu:
+        data["on_menu"] = [
+            {
+                "kind": s.kind.value,
+                "id": s.external_id,
+                "provider": s.provider,
+                "name": s.name,
+                "category": s.category,
+            }
+            for s in report.on_menu
+        ]
     if report.items or report.modifiers:
         summary = m.UNMAPPED.format(items=len(report.items), modifiers=len(report.modifiers))
     else:
         summary = m.UNMAPPED_NONE
+    if report.on_menu:
+        summary += m.NEVER_SOLD_COUNT.format(n=len(report.on_menu))
     return Reply(summary=summary, tables=tuple(tables), actions=tuple(actions), data=data)
 
 

@@ -21,7 +21,7 @@ import hashlib
 import json
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -70,6 +70,10 @@ class FakeSquare:
     _canned: list[tuple[int, bytes]] = field(default_factory=list)
     refresh_returns_refresh_token: bool = True
     """Square's code flow returns the same refresh token; False leaves it out of the answer."""
+    catalog: list[Json] = field(default_factory=list)
+    """Catalog objects (ITEM, MODIFIER_LIST, CATEGORY, ...), in the order ListCatalog gives them."""
+    catalog_page: int = 100
+    """Objects a ListCatalog page holds (Square's own page size is 100; tests make it smaller)."""
     _stalls: list[float] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _base_url: str = ""
@@ -116,6 +120,10 @@ class FakeSquare:
         """The next `calls` requests answer `status` (Square's SERVICE_UNAVAILABLE body)."""
         self._failures.extend([(status, None)] * calls)
 
+    def recover(self) -> None:
+        """End an `outage` or `rate_limit` early: the next requests are answered."""
+        self._failures.clear()
+
     def rate_limit(self, calls: int, retry_after: float | None = 1) -> None:
         """The next `calls` requests answer 429 RATE_LIMITED, with `Retry-After` when given."""
         self._failures.extend([(429, retry_after)] * calls)
@@ -140,6 +148,7 @@ class FakeSquare:
         app.router.add_post("/v2/orders/search", self._search)
         app.router.add_get("/v2/locations", self._locations)
         app.router.add_get("/v2/merchants/me", self._merchant)
+        app.router.add_get("/v2/catalog/list", self._catalog_list)
         app.middlewares.append(self._middleware)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -280,6 +289,23 @@ class FakeSquare:
         if offset + limit < len(matching):
             answer["cursor"] = base64.urlsafe_b64encode(
                 f"{offset + limit}:{digest}".encode()
+            ).decode()
+        return web.json_response(answer)
+
+    async def _catalog_list(self, request: web.Request) -> web.Response:
+        if self._merchant_of(request) is None:
+            return _unauthorized()
+        types = set((request.query.get("types") or "").upper().split(",")) - {""}
+        wanted = [o for o in self.catalog if not types or o.get("type") in types]
+        try:
+            offset = int(base64.urlsafe_b64decode(request.query.get("cursor") or "MA==").decode())
+        except ValueError:
+            return _error(400, "INVALID_REQUEST_ERROR", "INVALID_CURSOR")
+        page = wanted[offset : offset + self.catalog_page]
+        answer: Json = {"objects": page} if page else {}
+        if offset + self.catalog_page < len(wanted):
+            answer["cursor"] = base64.urlsafe_b64encode(
+                str(offset + self.catalog_page).encode()
             ).decode()
         return web.json_response(answer)
 
@@ -560,3 +586,75 @@ def deliver(
         headers["square-retry-number"] = str(retry_number)
         headers["square-retry-reason"] = "http_timeout"
     return SignedDelivery(body, headers)
+
+
+# -- the catalog, as ListCatalog returns it ------------------------------------------------------
+
+
+def catalog_category(category_id: str, name: str) -> Json:
+    return {"type": "CATEGORY", "id": category_id, "category_data": {"name": name}}
+
+
+def catalog_item(
+    item_id: str,
+    name: str,
+    variations: Sequence[tuple[str, str]],
+    *,
+    category_id: str | None = None,
+    modifier_lists: Sequence[str] = (),
+) -> Json:
+    """An ITEM with its ITEM_VARIATIONs (`(id, name)`: `Regular` for a single one)."""
+    data: Json = {
+        "name": name,
+        "variations": [
+            {
+                "type": "ITEM_VARIATION",
+                "id": variation_id,
+                "item_variation_data": {
+                    "item_id": item_id,
+                    "name": variation_name,
+                    "pricing_type": "FIXED_PRICING",
+                    "price_money": money(800),
+                },
+            }
+            for variation_id, variation_name in variations
+        ],
+        "modifier_list_info": [
+            {"modifier_list_id": list_id, "enabled": True} for list_id in modifier_lists
+        ],
+    }
+    if category_id is not None:
+        data["categories"] = [{"id": category_id}]
+        data["reporting_category"] = {"id": category_id}
+    return {"type": "ITEM", "id": item_id, "present_at_all_locations": True, "item_data": data}
+
+
+def catalog_modifier_list(list_id: str, name: str, modifiers: Sequence[tuple[str, str]]) -> Json:
+    return {
+        "type": "MODIFIER_LIST",
+        "id": list_id,
+        "modifier_list_data": {
+            "name": name,
+            "selection_type": "MULTIPLE",
+            "modifiers": [
+                {
+                    "type": "MODIFIER",
+                    "id": modifier_id,
+                    "modifier_data": {"name": modifier_name, "modifier_list_id": list_id},
+                }
+                for modifier_id, modifier_name in modifiers
+            ],
+        },
+    }
+
+
+def catalog_version_updated(merchant_id: str = MERCHANT_ID, event_id: str | None = None) -> Json:
+    """Square's `catalog.version.updated` notification (no object ids: read the catalog)."""
+    now = _utc(datetime.now(UTC))
+    return {
+        "merchant_id": merchant_id,
+        "type": "catalog.version.updated",
+        "event_id": event_id or f"catalog-{secrets.token_hex(6)}",
+        "created_at": now,
+        "data": {"type": "catalog", "id": "", "object": {"catalog_version": {"updated_at": now}}},
+    }
