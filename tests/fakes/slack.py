@@ -41,7 +41,7 @@ BOT_ID = "B0BOT"
 APP_ID = "A0BARBACK"
 SCOPES = (
     "commands,chat:write,chat:write.public,files:write,files:read,channels:read,groups:read,"
-    "users:read"
+    "channels:history,groups:history,users:read"
 )
 MAX_RESPONSE_URL_USES = 5  # Slack: up to 5 responses within 30 minutes (§3.1)
 

@@ -18,7 +18,7 @@ from engine.errors import InvalidInput
 from engine.usecases import bulk, menus, review
 
 if TYPE_CHECKING:
-    from bot.commands.session import SessionContext
+    from bot.commands.context import SessionContext
 
 NO_FILES = "files cannot be read here"
 
