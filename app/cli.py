@@ -33,6 +33,7 @@ from app.cli_ops import add_ops_commands
 from app.demo import add_demo_command
 from app.importing import add_import_command
 from app.shell_completion import add_completion_command
+from app.slack_cli import add_slack_commands
 from app.subcommands import (
     Formatter,
     Run,
@@ -155,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ops_commands(commands)
     add_demo_command(commands)
     add_completion_command(commands)
+    add_slack_commands(commands)
     return parser
 
 

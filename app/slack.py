@@ -4,7 +4,8 @@
 Slack is off). Otherwise it adds `POST /slack/events` (slash commands, interactivity, options and
 events: one Request URL) and, with a client id, `GET /slack/install` and `/slack/oauth_redirect`;
 the Bolt app itself is built at startup, in a cleanup context after the database's, because its
-stores need the open database, and the chart renderer's worker is stopped at cleanup.
+stores need the open database; the chart renderer's worker is warmed up in the background then,
+and stopped at cleanup.
 
 Modes (slack-platform.md §5): SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET is one workspace, which owns
 every venue; SLACK_CLIENT_ID + SLACK_CLIENT_SECRET (+ the signing secret) installs into many by
@@ -31,17 +32,27 @@ from bot.charts import ChartRenderer
 from bot.slack.bolt_request import mount
 from bot.slack.client import build_web_client
 from bot.slack.context import SlackFrontEnd
-from bot.slack.installations import mount_oauth, oauth_settings
+from bot.slack.installations import authorize, mount_oauth, oauth_settings
 from bot.slack.listeners import Charts, register
+from bot.slack.uninstall import register_uninstall_listeners
 from engine.ports import Clock
 from storage.database import Database
 from storage.slack import SqlSlackDirectory
 
-__all__ = ["bolt_key", "build_bolt_app", "install_slack"]
+__all__ = [
+    "bolt_key",
+    "build_bolt_app",
+    "chart_warm_up_key",
+    "install_slack",
+    "warm_charts_key",
+]
 
 logger = logging.getLogger(__name__)
 
 bolt_key = web.AppKey("slack_bolt", AsyncApp)
+chart_warm_up_key = web.AppKey("chart_warm_up", asyncio.Task[None])
+warm_charts_key = web.AppKey("warm_charts", bool)
+"""False: no chart worker until the first chart (tests that start many apps)."""
 
 
 def install_slack(app: web.Application, settings: Settings) -> None:
@@ -62,12 +73,29 @@ def _slack_context(settings: Settings) -> Callable[[web.Application], AsyncItera
     async def slack_ctx(app: web.Application) -> AsyncIterator[None]:
         renderer = ChartRenderer()
         app[bolt_key] = build_bolt_app(settings, app[database_key], renderer)
+        # The first chart in a fresh worker costs about a second more than the next ones
+        # (imports, the font cache, a first layout): paid now, in the background, not by the
+        # first manager who asks for `sales`.
+        warming = None
+        if app.get(warm_charts_key, True):
+            warming = asyncio.create_task(_warm_up(renderer), name="chart warm-up")
+            app[chart_warm_up_key] = warming
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                await asyncio.gather(warming, return_exceptions=True)
             await asyncio.to_thread(renderer.close)
 
     return slack_ctx
+
+
+async def _warm_up(renderer: ChartRenderer) -> None:
+    try:
+        await renderer.warm_up()
+    except Exception:  # the first chart will start the worker again, and say what failed
+        logger.warning("the chart worker did not warm up", exc_info=True)
 
 
 def build_bolt_app(
@@ -84,6 +112,7 @@ def build_bolt_app(
     bolt_logger = logging.getLogger("bot.slack.bolt")
     if multi and slack.bot_token is not None:
         logger.warning("SLACK_CLIENT_ID is set: installing by OAuth, SLACK_BOT_TOKEN is not used")
+    installations = None
     if multi:
         assert slack.client_id is not None and slack.client_secret is not None
         oauth = oauth_settings(
@@ -98,9 +127,11 @@ def build_bolt_app(
             client=build_web_client(None, api_url=slack.api_url),
             signing_secret=signing_secret,
             installation_store=oauth.installation_store,
+            installation_store_bot_only=True,
+            authorize=authorize(oauth, bolt_logger),
             oauth_settings=oauth,
         )
-        bolt.enable_token_revocation_listeners()
+        installations = oauth.installation_store
     else:
         assert slack.bot_token is not None
         bolt = AsyncApp(
@@ -120,6 +151,7 @@ def build_bolt_app(
         render_chart=charts.render,
     )
     register(bolt, front_end, charts, request_id=_request_id)
+    register_uninstall_listeners(bolt, installations)
     return bolt
 
 

@@ -2,8 +2,9 @@
 
 Both build a `SessionContext` (`app.venue_session`; the terminal's actor is trusted:
 commands.md, Permissions) and run words through `bot.commands.session.run`, then print with
-`bot.terminal`. `--json` prints the reply's JSON object instead of text; `--chart FILE.png`
-(sales only) draws the chart there. When `barback serve` runs beside it, a one-shot command is
+`bot.terminal`. `--json` prints the reply's JSON object instead of text; `--chart FILE` (sales
+only) draws the chart there, in the format its extension names (`.png`, `.svg`, `.pdf`; any other
+is refused before anything runs). When `barback serve` runs beside it, a one-shot command is
 answered by the service through its local socket instead (`app.service_client`).
 
 Only the standard library is imported at the top: `barback --help` and a command the service
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 CHART_COMMANDS = ("sales",)
 # The first words argparse owns (administration, `shell`, `import`); any other starts the grammar.
 ARGPARSE_COMMANDS = frozenset(
-    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo", "completion"}
+    {"serve", "db", "venue", "shell", "import", "worker", "events", "demo", "completion", "slack"}
 )
 
 
@@ -86,6 +87,13 @@ def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
     first = words[0].split()[0].lower() if words else ""
     if chart and not problem and first not in CHART_COMMANDS:
         problem = f"{first} draws no chart: --chart goes with sales"
+    if chart and not problem:
+        from bot.commands.replies import chart_format  # the standard library only
+
+        try:
+            chart_format(chart)
+        except ValueError as error:
+            problem = str(error)
     return argparse.Namespace(
         command=run_words,
         venue=venue,
@@ -156,9 +164,10 @@ def run_words(args: argparse.Namespace, settings: Settings) -> int:
     if reply.ok and args.chart and reply.chart is not None:
         from pathlib import Path
 
-        from bot.charts import render_png
+        from bot.charts import render
+        from bot.commands.replies import chart_format
 
-        Path(args.chart).write_bytes(render_png(reply.chart))
+        Path(args.chart).write_bytes(render(reply.chart, chart_format(args.chart)))
         print(f"chart written to {args.chart}", file=sys.stderr)
     return status
 

@@ -19,7 +19,7 @@ from app.metrics_port import metrics_view
 from app.middlewares import error_middleware, request_id_middleware
 from app.notify import install_notifications, run_notifications_key
 from app.service_metrics import ServiceMetrics
-from app.slack import install_slack
+from app.slack import install_slack, warm_charts_key
 from app.webhooks import install_webhooks
 from storage.database import Database, open_database
 
@@ -46,6 +46,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     install_notifications(app, settings)
     # An injected database belongs to its owner (tests), who turns the loops on when wanted.
     app[run_notifications_key] = database is None
+    app[warm_charts_key] = database is None
     return app
 
 

@@ -1,13 +1,16 @@
-"""Draws a `ChartSpec` as a 1200x600 PNG: net sales as bars, pour cost % as a line on a twin axis.
+"""Draws a `ChartSpec` at 1200x600 (PNG, or SVG or PDF for `--chart`): net sales as bars, pour
+cost % as a line on a twin axis; money through the one formatter in the venue's locale, the x axis
+naming its time zone, its labels thinned until none touch (`bot.chart_axes`).
 
 Never pyplot: its global figure manager is neither thread- nor request-safe, and importing it costs
-0.27 s (performance.md section 7). A `Figure` on the Agg canvas is all we need. matplotlib is
-imported inside `render_png`, so importing this module (the web app does) costs nothing.
+0.27 s. A `Figure` on the Agg canvas is all we need. matplotlib (and babel) are imported inside
+`draw`, so importing this module (the web app and the CLI do) costs nothing.
 
 A render holds the CPU for ~110 ms, mostly in Python with the GIL held, so it must never run on the
 event loop. `ChartRenderer` owns a one-worker process pool and is what the server uses;
 `render_png_async` runs on any executor, by default the loop's thread pool (fine for the CLI and
-tests, not for a busy server).
+tests, not for a busy server). The first chart in a fresh process costs a second more (imports,
+the font cache, the first layout): `ChartRenderer.warm_up` pays that at start, in its worker.
 """
 
 from __future__ import annotations
@@ -16,15 +19,13 @@ import asyncio
 import io
 import math
 import multiprocessing
-import re
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from bot.commands.replies import ChartSpec
+from bot.commands.replies import CHART_FORMATS, ChartSpec
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -39,18 +40,30 @@ TEXT_COLOUR = "#333333"
 MUTED_COLOUR = "#666666"
 
 MAX_LABELLED_BARS = 14  # beyond this, values above bars collide
-MAX_TICK_LABELS = 31  # a month of days still gets one label each, rotated
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_MARKED_POINTS = 31  # beyond a month of points, smaller markers and a thinner line
+
+
+def render(spec: ChartSpec, fmt: str = "png") -> bytes:
+    """The chart as `fmt` bytes (`png`, `svg` or `pdf`: `CHART_FORMATS`). CPU-bound (~110 ms
+    for a PNG): call it through an executor from async code."""
+    if fmt not in CHART_FORMATS:
+        raise ValueError(f"chart format {fmt!r} is not one of {', '.join(CHART_FORMATS)}")
+    buffer = io.BytesIO()
+    draw(spec).savefig(buffer, format=fmt, dpi=DPI, facecolor="white")
+    return buffer.getvalue()
 
 
 def render_png(spec: ChartSpec) -> bytes:
-    """The chart as PNG bytes. CPU-bound (~110 ms): call it through an executor from async code."""
+    return render(spec, "png")
+
+
+def draw(spec: ChartSpec) -> Figure:
+    """The chart on a Figure with the Agg canvas, laid out (x labels thinned until none touch)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+    from bot.chart_axes import display_label, money_label, pct_limits, thin_x_labels
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
     # The canvas attaches itself: the figure draws with Agg, with no pyplot and no backend lookup.
@@ -58,6 +71,8 @@ def render_png(spec: ChartSpec) -> bytes:
     ax = fig.add_subplot()
     _header(fig, spec)
     ax.set_ylabel(f"Net sales ({spec.currency})", color=TEXT_COLOUR)
+    if spec.x_title:
+        ax.set_xlabel(spec.x_title, color=MUTED_COLOUR)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_axisbelow(True)
@@ -67,22 +82,10 @@ def render_png(spec: ChartSpec) -> bytes:
     xs = list(range(n))
     scale = 10**spec.currency_exponent
     sales = [minor / scale for minor in spec.net_sales_minor]
-    money = FuncFormatter(
-        lambda v, _pos: _money(v, spec.currency, spec.currency_exponent, tick=True)
-    )
-
     bars = ax.bar(xs, sales, width=0.7, color=BAR_COLOUR, label="Net sales", zorder=2)
-    step = math.ceil(n / MAX_TICK_LABELS) if n else 1  # a quarter's 90 days: every third day
-    ax.set_xticks(
-        xs[::step], [_display_label(label, spec.x_kind) for label in spec.x_labels[::step]]
-    )
-    if _crowded(spec):
-        ax.tick_params(axis="x", labelrotation=45)
-        for tick in ax.get_xticklabels():
-            tick.set_horizontalalignment("right")
-            tick.set_rotation_mode("anchor")
     ax.tick_params(colors=MUTED_COLOUR, labelcolor=TEXT_COLOUR)
     ax.set_xlim(-0.6, max(n, 1) - 0.4)
+    labels = [display_label(label, spec.x_kind) for label in spec.x_labels]
 
     if not spec.has_sales:
         ax.set_ylim(0, 1)
@@ -98,8 +101,8 @@ def render_png(spec: ChartSpec) -> bytes:
             fontsize=16,
             color=MUTED_COLOUR,
         )
-        fig.tight_layout(rect=(0, 0, 1, 0.88))
-        return _png(fig)
+        thin_x_labels(fig, ax, labels)
+        return fig
 
     top, bottom = max(0.0, *sales), min(0.0, *sales)
     headroom = 0.15 * (top - bottom)
@@ -107,24 +110,25 @@ def render_png(spec: ChartSpec) -> bytes:
     ax.yaxis.set_major_locator(
         MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=spec.currency_exponent == 0)
     )
-    ax.yaxis.set_major_formatter(money)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: money_label(v, spec, tick=True)))
     if n <= MAX_LABELLED_BARS:
-        labels = [_money(v, spec.currency, spec.currency_exponent) if v else "" for v in sales]
-        ax.bar_label(bars, labels=labels, padding=3, fontsize=9, color=TEXT_COLOUR)
+        values = [money_label(v, spec) if v else "" for v in sales]
+        ax.bar_label(bars, labels=values, padding=3, fontsize=9, color=TEXT_COLOUR)
 
     cost_ax = ax.twinx()
     pct = [math.nan if p is None else p for p in spec.pour_cost_pct]
+    dense = n > MAX_MARKED_POINTS
     cost_ax.plot(
         xs,
         pct,
         color=LINE_COLOUR,
         marker="o",
-        markersize=5 if n <= MAX_TICK_LABELS else 3,
-        linewidth=2 if n <= MAX_TICK_LABELS else 1.5,
+        markersize=3 if dense else 5,
+        linewidth=1.5 if dense else 2,
         label="Pour cost %",
         zorder=3,
     )
-    cost_ax.set_ylim(*_pct_limits(spec.pour_cost_pct))
+    cost_ax.set_ylim(*pct_limits(spec.pour_cost_pct))
     cost_ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     cost_ax.set_ylabel("Pour cost", color=LINE_COLOUR)
     cost_ax.tick_params(axis="y", colors=LINE_COLOUR, labelcolor=LINE_COLOUR)
@@ -133,13 +137,22 @@ def render_png(spec: ChartSpec) -> bytes:
     cost_ax.spines["right"].set_color(LINE_COLOUR)
 
     _legend(fig, [ax, cost_ax])
-    fig.tight_layout(rect=(0, 0, 1, 0.88))
-    return _png(fig)
+    thin_x_labels(fig, ax, labels)
+    return fig
 
 
 async def render_png_async(spec: ChartSpec, executor: Executor | None = None) -> bytes:
     """`render_png` off the event loop; `executor=None` is the loop's default thread pool."""
     return await asyncio.get_running_loop().run_in_executor(executor, render_png, spec)
+
+
+def warm() -> None:
+    """Everything a first chart pays once per process (matplotlib, babel, the font cache, a
+    layout), paid now (`ChartRenderer.warm_up` runs it in the worker)."""
+    sample = ChartSpec(
+        "warm-up", "USD", ("18:00", "19:00"), "hour", (1250, 0), (20.0, None), 2, locale="en_US"
+    )
+    render_png(sample)
 
 
 class ChartRenderer:
@@ -170,8 +183,9 @@ class ChartRenderer:
             raise
 
     async def warm_up(self) -> None:
-        """Start the worker and import matplotlib there now, instead of on the first chart."""
-        await asyncio.get_running_loop().run_in_executor(self._running_pool(), _import_matplotlib)
+        """Start the worker and draw a sample chart there now, instead of making the first chart
+        a manager asks for pay for it: `barback serve` calls it in the background at start."""
+        await asyncio.get_running_loop().run_in_executor(self._running_pool(), warm)
 
     def close(self) -> None:
         """Stop the worker: queued renders are cancelled, a running one is waited for (≤ ~0.1 s)."""
@@ -198,14 +212,14 @@ class ChartRenderer:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._max_workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_import_matplotlib,
+                initializer=_import_modules,
             )
         return self._pool
 
 
-def _import_matplotlib() -> None:
-    import matplotlib.backends.backend_agg
-    import matplotlib.figure  # noqa: F401
+def _import_modules() -> None:
+    """The worker's initializer: what every chart needs, imported before the first one."""
+    import bot.chart_axes  # noqa: F401 (matplotlib, and babel through engine.money_text)
 
 
 def _header(fig: Figure, spec: ChartSpec) -> None:
@@ -238,43 +252,3 @@ def _legend(fig: Figure, axes: Sequence[Axes]) -> None:
         frameon=False,
         fontsize=10,
     )
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-    return buffer.getvalue()
-
-
-def _money(value: float, currency: str, exponent: int, *, tick: bool = False) -> str:
-    """$1,234 / €12.50 / CHF 1,234: whole units from 100 up (ticks: whenever whole), else cents."""
-    whole = math.isclose(value, round(value), abs_tol=1e-9) if tick else abs(value) >= 100
-    digits = 0 if whole else exponent
-    amount = f"{abs(value):,.{digits}f}"
-    symbol = SYMBOLS.get(currency)
-    text = f"{symbol}{amount}" if symbol else f"{currency} {amount}"
-    return f"-{text}" if value < 0 else text
-
-
-def _display_label(label: str, kind: str) -> str:
-    if kind == "day" and _ISO_DATE.match(label):
-        day = date.fromisoformat(label)  # "Sat 21 Nov"; not strftime, which follows the locale
-        return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-    return label
-
-
-def _crowded(spec: ChartSpec) -> bool:
-    # ~1050 px of plot width shared by n labels, ~7 px a character at 10 pt.
-    if not spec.x_labels:
-        return False
-    shown = min(len(spec.x_labels), MAX_TICK_LABELS)
-    widest = max(len(_display_label(label, spec.x_kind)) for label in spec.x_labels)
-    return widest * 7 > 0.9 * 1050 / shown
-
-
-def _pct_limits(values: Sequence[float | None]) -> tuple[float, float]:
-    """From 0 to a round number above the highest value, at least 40%: a 20% night looks calm."""
-    known = [v for v in values if v is not None]
-    high = max([40.0, *known])
-    low = min([0.0, *known])
-    return (math.floor(low / 10) * 10, math.ceil(high * 1.15 / 10) * 10)

@@ -23,11 +23,14 @@ from fractions import Fraction
 
 from engine.errors import InvalidInput
 from engine.exact import round_half_even, to_decimal
+from engine.money_text import format_amount, locale_for
 from engine.venue import CURRENCY_EXPONENTS, validate_currency
 
 MICRO = 1_000_000
 """Micro-minor units per minor unit: 1 cent = 1,000,000."""
 
+# The symbols a manager may type before an amount (`$22.50`); shown amounts follow the venue's
+# locale instead (`Money.display`).
 SYMBOLS: dict[str, str] = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "€", "GBP": "£"}
 SYMBOLS.update({"JPY": "¥", "INR": "₹", "KRW": "₩", "CHF": "CHF ", "MXN": "$"})
 
@@ -69,14 +72,12 @@ class Money:
         """A decimal string in major units, as reports give it: `"18.50"`, `"1200"` (JPY)."""
         return f"{Decimal(self.minor).scaleb(-self.exponent):f}"
 
-    def display(self) -> str:
-        """For people: `$18.50`, `-$3.00`, `€4.00`; `1,200 ISK` when no symbol is known."""
-        sign = "-" if self.minor < 0 else ""
-        number = f"{abs(Decimal(self.minor).scaleb(-self.exponent)):,.{self.exponent}f}"
-        symbol = SYMBOLS.get(self.currency)
-        if symbol is None:
-            return f"{sign}{number} {self.currency}"
-        return f"{sign}{symbol}{number}"
+    def display(self, locale: str | None = None) -> str:
+        """For people, in `locale` (a venue's `Venue.locale`; by default the locale of the
+        currency's own country, `engine.money_text`): `$18.50`, `-$3.00`, `12,50\u00a0€`."""
+        shown_in = locale or locale_for(None, self.currency)
+        amount = Decimal(self.minor).scaleb(-self.exponent)
+        return format_amount(amount, self.currency, shown_in, digits=self.exponent)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -159,7 +160,15 @@ def _example(currency: str) -> str:
     example = Money(
         22 * 10**exponent + (50 * 10 ** (exponent - 2) if exponent >= 2 else 0), currency
     )
-    return f"e.g. {example.to_json()} or {example.display()}"
+    return f"e.g. {typed_example(example)}"
+
+
+def typed_example(money: Money) -> str:
+    """How `money` may be typed (what `parse_money` reads back): `22.50 or $22.50`. Not
+    `display()`: a locale's `22,50 €` is for reading, not for typing."""
+    symbol = SYMBOLS.get(money.currency)
+    typed = f"{symbol}{money.to_json()}" if symbol else f"{money.to_json()} {money.currency}"
+    return f"{money.to_json()} or {typed}"
 
 
 def percent(part: Fraction | int, whole: Fraction | int) -> Fraction | None:

@@ -89,7 +89,7 @@ def book_refund(
         if line.quantity > sale.quantity or line.amount > sale.net_amount.minor:
             raise InvalidInput(
                 f"refund {refund.refund_id} returns more of {sale.name!r} than was sold",
-                hint=f"sold {sale.quantity / 1000:g} for {sale.net_amount.display()}",
+                hint=f"sold {sale.quantity / 1000:g} for {sale.net_amount.display(venue.locale)}",
             )
         share = Fraction(line.quantity, sale.quantity)
         returned = tuple(_share(m, share) for m in sale.movements) if venue.restock_refunds else ()

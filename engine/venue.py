@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import NewType
 
 from engine.errors import InvalidInput
+from engine.money_text import locale_for
 
 VenueId = NewType("VenueId", int)
 
@@ -65,6 +66,11 @@ class Venue:
     @property
     def currency_exponent(self) -> int:
         return CURRENCY_EXPONENTS[self.currency]
+
+    @property
+    def locale(self) -> str:
+        """The locale its money is shown in (`engine.money_text.locale_for`): `en_CA`, `fr_FR`."""
+        return locale_for(self.timezone, self.currency)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,9 +69,10 @@ def money(value: Money | Cost) -> str:
     return (value.to_money() if isinstance(value, Cost) else value).to_json()
 
 
-def money_text(value: Money | Cost) -> str:
-    """For people: `$18.50`."""
-    return (value.to_money() if isinstance(value, Cost) else value).display()
+def money_text(value: Money | Cost, venue: Venue) -> str:
+    """For people, the venue's way (`Venue.locale`): `$18.50`, `18,50 €` (cost rounded
+    half-even to the cent)."""
+    return (value.to_money() if isinstance(value, Cost) else value).display(venue.locale)
 
 
 def quantity_text(quantity: Quantity, venue: Venue) -> str:

@@ -23,6 +23,8 @@ SALES_REFUNDS = " (after {refunds} of refunds)"
 TOP_ITEMS = "Top items"
 CHART_TITLE = "{venue}: sales {period}"
 CHART_SUBTITLE = "net sales {net}, pour cost {pct}"
+CHART_HOURS = "Hour ({zone}, {abbreviations})"
+CHART_DAYS = "Business day ({zone}, from {cutoff})"
 
 VARIANCE_ONE = "{name}: variance {variance} ({pct}), costing {cost}"
 VARIANCE_ALL = "variance of {n} products between their counts: {cost} in all"

@@ -71,8 +71,10 @@ class ChartSpec:
     """Net sales as bars and pour cost % as a line, per venue-local hour or per business day.
 
     `x_labels` are "18:00" (x_kind "hour") or ISO dates "2026-11-21" (x_kind "day"); the series
-    line up with them. Money is in minor units of `currency` (`currency_exponent` digits); pour cost
-    is a percentage, None where it is undefined (net sales 0, see the engine spec).
+    line up with them. Money is in minor units of `currency` (`currency_exponent` digits), shown
+    in `locale` (the venue's, `Venue.locale`); pour cost is a percentage, None where it is
+    undefined (net sales 0, see the engine spec). `x_title` names the axis and the time zone its
+    hours or days are in ("Hour (America/Toronto, EST)").
     """
 
     title: str
@@ -83,6 +85,8 @@ class ChartSpec:
     pour_cost_pct: tuple[float | None, ...]
     currency_exponent: int
     subtitle: str | None = None
+    locale: str = "en"
+    x_title: str | None = None
 
     def __post_init__(self) -> None:
         n = len(self.x_labels)
@@ -104,6 +108,21 @@ class ChartSpec:
     @property
     def has_sales(self) -> bool:
         return any(self.net_sales_minor)
+
+
+CHART_FORMATS = ("png", "svg", "pdf")
+"""What `--chart FILE` can write: the format its extension names."""
+
+
+def chart_format(filename: str) -> str:
+    """`png`, `svg` or `pdf` from `filename`'s extension; ValueError (with the reason for a
+    person) for any other."""
+    stem, dot, extension = filename.rpartition(".")
+    fmt = extension.lower() if dot and stem and "/" not in extension else ""
+    if fmt not in CHART_FORMATS:
+        names = ", ".join(f".{f}" for f in CHART_FORMATS)
+        raise ValueError(f"--chart writes {names} files; {filename!r} names none of them")
+    return fmt
 
 
 @dataclass(frozen=True, slots=True)

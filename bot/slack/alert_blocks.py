@@ -4,7 +4,11 @@ Payload values are already formatted for people; POS and product names are escap
 `<`, `>`, as Slack asks). A Map button is a `barback_cmd:<n>` button whose value is the command
 text `map "<item>"`: the command-button listener hands it to `bot.slack.modals.mapping_request`,
 which opens the mapping modal. Modifiers get the command to type instead (the modal maps items).
-Limits (slack-platform.md §3.6): 50 blocks a message, 3000 characters a section.
+
+An alert about many products or items (a delivery of a whole order going low, sixty new POS
+items in a busy first hour) is never cut: it is split into as many messages as `bot.slack.blocks`
+limits ask for, each after the first saying it continues the alert (`render_alert` returns them
+in order; the dispatcher posts them in order).
 """
 
 from __future__ import annotations
@@ -13,28 +17,42 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
 )
 
-from bot.slack.blocks import MAX_BLOCKS, SlackMessage, command_action_id, escape
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_BUTTON_VALUE,
+    MAX_MESSAGE_CHARS,
+    MAX_TEXT,
+    SlackMessage,
+    command_action_id,
+    context_blocks,
+    escape,
+    fallback,
+    section_blocks,
+    split_text,
+)
 from bot.slack.modals import quote_name
-from bot.slack.tables import fit
+from bot.slack.pages import paginate
 from engine.alerts import AlertKind
 
 __all__ = ["render_alert"]
 
 Payload = Mapping[str, Any]
-MAX_TEXT = 3000
+MAX_HEADER = 150
+CONTINUED_CHARS = 400  # the "continued" line heading every message after the first
 
 
-def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> SlackMessage:
-    """The message for one outbox row (several for UNMAPPED: a venue's batch)."""
+def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> list[SlackMessage]:
+    """The messages for one outbox row (several rows for UNMAPPED: a venue's batch), in order:
+    one, unless the alert is too long for one."""
     if kind is AlertKind.LOW_STOCK:
         return _low_stock(payloads[0])
     if kind is AlertKind.RESTOCKED:
@@ -46,17 +64,29 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> SlackMessage:
     return _unmapped(payloads)
 
 
-def _adopted(payload: Payload) -> SlackMessage:
+def _messages(text: str, blocks: list[Block], continued: str) -> list[SlackMessage]:
+    pages = paginate(
+        blocks, max_blocks=MAX_BLOCKS - 1, max_chars=MAX_MESSAGE_CHARS - CONTINUED_CHARS
+    )
+    messages = []
+    for n, page in enumerate(pages, start=1):
+        if n > 1:
+            note = f"{continued} ({n} of {len(pages)})"
+            page = [*context_blocks([note]), *page]
+        shown = text if n == 1 else f"{text} ({n} of {len(pages)})"
+        messages.append(SlackMessage(fallback(shown), tuple(b.to_dict() for b in page)))
+    return messages
+
+
+def _adopted(payload: Payload) -> list[SlackMessage]:
     text = f":link: {escape(str(payload['text']))} ({escape(str(payload['venue']))})"
-    return _message(text, [_section(text)])
+    return _messages(text, section_blocks(text), "continued")
 
 
-def _message(text: str, blocks: list[Block]) -> SlackMessage:
-    return SlackMessage(text=fit(text, MAX_TEXT), blocks=tuple(b.to_dict() for b in blocks))
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=fit(text, MAX_TEXT)))
+def _header(text: str, short: str) -> HeaderBlock:
+    """A header of `text`, or of `short` when `text` is over Slack's 150 characters (what it
+    would have listed is in the sections below)."""
+    return HeaderBlock(text=PlainTextObject(text=text if len(text) <= MAX_HEADER else short))
 
 
 def _by(payload: Payload) -> str:
@@ -65,13 +95,13 @@ def _by(payload: Payload) -> str:
     return f"after {escape(cause)}" + (f" by {escape(str(actor))}" if actor else "")
 
 
-def _low_stock(payload: Payload) -> SlackMessage:
+def _low_stock(payload: Payload) -> list[SlackMessage]:
     rows: Sequence[Payload] = payload["products"]
     names = ", ".join(str(r["product"]) for r in rows)
     venue = escape(str(payload["venue"]))
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=fit(f"Low stock: {names}", 150)))]
-    shown = rows[: MAX_BLOCKS - 3]
-    for row in shown:
+    count = f"Low stock: {len(rows)} products"
+    blocks: list[Block] = [_header(f"Low stock: {names}", count)]
+    for row in rows:
         days = row.get("days_to_stockout")
         lines = [
             f"*{escape(str(row['product']))}*: {row['on_hand']} left "
@@ -79,22 +109,21 @@ def _low_stock(payload: Payload) -> SlackMessage:
             f"Suggested order: *{row['suggested_order']}* to reach par {row['par']}"
             + (f" · about {days} days to stockout" if days is not None else ""),
         ]
-        blocks.append(_section("\n".join(lines)))
-    more = len(rows) - len(shown)
-    note = f"{venue}, {_by(payload)}" + (f" · …and {more} more" if more else "")
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    return _message(f":warning: Low stock at {venue}: {escape(names)}", blocks)
+        blocks += section_blocks("\n".join(lines))
+    blocks += context_blocks([f"{venue}, {_by(payload)}"])
+    text = f":warning: Low stock at {venue}: {escape(names)}"
+    return _messages(text, blocks, f"Low stock at {venue}, continued")
 
 
-def _restocked(payload: Payload) -> SlackMessage:
+def _restocked(payload: Payload) -> list[SlackMessage]:
     text = (
         f":white_check_mark: *{escape(str(payload['product']))}* is back above its reorder point "
         f"({payload['on_hand']} on hand, reorder point {payload['reorder_at']}), {_by(payload)}."
     )
-    return _message(text, [_section(text)])
+    return _messages(text, section_blocks(text), "continued")
 
 
-def _variance(payload: Payload) -> SlackMessage:
+def _variance(payload: Payload) -> list[SlackMessage]:
     product = escape(str(payload["product"]))
     fields = [
         f"*Expected usage*\n{escape(str(payload['expected']))}",
@@ -102,51 +131,49 @@ def _variance(payload: Payload) -> SlackMessage:
         f"*Variance*\n{escape(str(payload['variance']))} ({payload['pct']})",
         f"*Cost*\n{escape(str(payload['cost']))}",
     ]
+    name = str(payload["product"])
+    between = (
+        f"Between the counts of {payload['from']} and {payload['to']} "
+        f"(waste recorded: {escape(str(payload['waste']))})."
+    )
+    if len(f"Variance: {name}") > MAX_HEADER:  # the header cannot name it: the text does
+        between = f"*{product}*: {between}"
+    *before, last = split_text(between, MAX_TEXT)
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=fit(f"Variance: {payload['product']}", 150))),
+        _header(f"Variance: {name}", "Variance"),
+        *(SectionBlock(text=MarkdownTextObject(text=part)) for part in before),
         SectionBlock(
-            text=MarkdownTextObject(
-                text=f"Between the counts of {payload['from']} and {payload['to']} "
-                f"(waste recorded: {escape(str(payload['waste']))})."
-            ),
+            text=MarkdownTextObject(text=last),
             fields=[MarkdownTextObject(text=f) for f in fields],
         ),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"{escape(str(payload['venue']))} · over the alert threshold of "
-                    f"{escape(str(payload['threshold']))} · count by "
-                    f"{escape(str(payload.get('actor') or 'someone'))}"
-                )
+        *context_blocks(
+            [
+                f"{escape(str(payload['venue']))} · over the alert threshold of "
+                f"{escape(str(payload['threshold']))} · count by "
+                f"{escape(str(payload.get('actor') or 'someone'))}"
             ]
         ),
     ]
     text = f":mag: Variance on {product}: {payload['pct']} ({escape(str(payload['cost']))})"
-    return _message(text, blocks)
+    return _messages(text, blocks, f"Variance on {product}, continued")
 
 
-def _unmapped(payloads: Sequence[Payload]) -> SlackMessage:
+def _unmapped(payloads: Sequence[Payload]) -> list[SlackMessage]:
     venue = escape(str(payloads[0]["venue"]))
     items = sorted(payloads, key=lambda p: (str(p["kind"]), str(p["name"]).casefold()))
-    room = MAX_BLOCKS - 2
-    shown = items[:room]
-    blocks: list[Block] = [
-        _section(
-            f":question: *{len(items)} new POS "
-            f"{'thing' if len(items) == 1 else 'things'} sold without a mapping* at {venue}: "
-            "their sales are not recorded until mapped."
-        )
-    ]
-    for n, item in enumerate(shown):
-        blocks.append(_unmapped_block(n, item))
-    if len(items) > len(shown):
-        note = f"…and {len(items) - len(shown)} more: see `unmapped`"
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+    things = "thing" if len(items) == 1 else "things"
+    blocks = section_blocks(
+        f":question: *{len(items)} new POS {things} sold without a mapping* at {venue}: "
+        "their sales are not recorded until mapped."
+    )
+    for n, item in enumerate(items):
+        blocks += _unmapped_blocks(n, item)
     names = ", ".join(str(p["name"]) for p in items)
-    return _message(f"New unmapped POS items at {venue}: {escape(names)}", blocks)
+    text = f"New unmapped POS items at {venue}: {escape(names)}"
+    return _messages(text, blocks, f"New unmapped POS items at {venue}, continued")
 
 
-def _unmapped_block(n: int, item: Payload) -> SectionBlock:
+def _unmapped_blocks(n: int, item: Payload) -> list[Block]:
     name = str(item["name"])
     seen = int(item.get("seen") or 1)
     head = f"*{escape(name)}* ({item['kind']}, {escape(str(item['provider']))}, seen {seen}×)"
@@ -155,7 +182,7 @@ def _unmapped_block(n: int, item: Payload) -> SectionBlock:
         hint = (
             f"`modifier {escape(typed)} = x2 | + 0.5 oz <product> | swap <a> -> <b> | price only`"
         )
-        return _section(f"{head}\n{hint}")
+        return section_blocks(f"{head}\n{hint}")
     guesses: Sequence[Payload] = item.get("guess") or []
     lines = [head]
     if guesses:
@@ -164,14 +191,17 @@ def _unmapped_block(n: int, item: Payload) -> SectionBlock:
         )
         lines.append(f"Best guess: {guess}")
     named = quote_name(name) or quote_name(str(item["external_id"]))
-    if named is None:
-        return _section("\n".join(lines))
+    text = "\n".join(lines)
+    command = None if named is None else f"map {named}"
+    if command is None or len(command) > MAX_BUTTON_VALUE:
+        typed = "" if command is None else f"\nMap it by typing `{escape(command)} = <recipe>`"
+        return section_blocks(text + typed)
     button = ButtonElement(
         text=PlainTextObject(text="Map"),
         action_id=command_action_id(n),
-        value=f"map {named}",
+        value=command,
         style="primary",
     )
-    return SectionBlock(
-        text=MarkdownTextObject(text=fit("\n".join(lines), MAX_TEXT)), accessory=button
-    )
+    if len(text) > MAX_TEXT:
+        return [*section_blocks(text), ActionsBlock(elements=[button])]
+    return [SectionBlock(text=MarkdownTextObject(text=text), accessory=button)]

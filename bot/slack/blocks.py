@@ -1,24 +1,29 @@
-"""A `Reply` as a Slack message: Block Kit blocks plus the fallback `text`, within Slack's limits.
+"""Block Kit's limits, and the pieces every barback message is made of: split, never cut.
 
-Layout, top to bottom: the summary (":warning:" first on a refusal), each table, the suggested
-actions as buttons, and a context line (a refusal's hint, and whatever the caller adds). Tables of
-two columns and a few rows become section fields, which Slack shows side by side on a phone too;
-anything else is an aligned monospace block (`bot.slack.tables`), split across sections.
+Limits (docs.slack.dev/reference/block-kit; slack_sdk's models enforce most of them when a block
+is turned into a dict, and the tests validate every payload with those models):
 
-Limits (slack-platform.md §3.6): 50 blocks a message, 3000 characters a section text, 10 fields
-of 2000 characters a section, 25 buttons an actions block, button text 75 and value 2000. The sum
-of block text is kept under 12,000 characters: Slack answers `msg_blocks_too_long` near 13k
-(bolt-js #2509). A table that does not fit is cut, ending "…and N more". Every block is built
-with slack_sdk's models, whose validators run in `to_dict()`.
+| what | limit |
+|---|---|
+| blocks in a message / in a modal or Home tab | 50 / 100 |
+| a section's text; a field; a context element | 3,000; 2,000; 2,000 characters |
+| fields in a section; elements in a context / actions block | 10; 10 / 25 |
+| a button's text / value | 75 / 2,000 characters |
+| all blocks of a message | 12,000 characters: `msg_blocks_too_long` near 13,000 (bolt-js #2509) |
+| a message's `text` | truncated by Slack above 40,000; 4,000 recommended |
 
-User and POS text is escaped (`&`, `<`, `>` only, as Slack asks); the caller's `context` is
-mrkdwn written by us (`<@U123>`), so it is not. A button's `action_id` is `barback_cmd:<n>` and its
-`value` the command text, which the click listener runs through the same parser as typed text.
+Long text is split on line boundaries into as many sections (or context elements) as it needs;
+buttons go 25 to an actions block; `bot.slack.pages` spreads blocks over messages. Nothing is cut
+but the fallback `text` (the notification line), whose whole content is in the blocks.
+
+User and POS text is escaped (`&`, `<`, `>` only, as Slack asks). A button's `action_id` is
+`barback_cmd:<n>` and its `value` the command text, which the click listener runs through the
+same parser as typed text.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,35 +39,43 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.commands.replies import Action, Reply, Table
-from bot.slack.tables import fit, table_lines
+from bot.commands.replies import Action
+from bot.slack.tables import fit
 
 __all__ = [
     "COMMAND_ACTION_ID",
     "MAX_BLOCKS",
+    "MAX_MESSAGE_CHARS",
+    "MAX_TEXT",
+    "MAX_VIEW_BLOCKS",
     "SlackMessage",
+    "action_blocks",
+    "block_chars",
     "command_action_id",
+    "context_blocks",
     "escape",
-    "render_reply",
+    "fallback",
+    "section_blocks",
+    "split_text",
 ]
-
-logger = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 
 MAX_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
 MAX_TEXT = 3000
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 2000
 MAX_BUTTONS = 25
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_CONFIRM_TEXT = 300
 MAX_MESSAGE_CHARS = 12_000
-FIELDS_MAX_ROWS = 8  # header pair + 8 rows = 18 fields: two sections at most
-NOTE_ROOM = 40  # kept free in every table block for "…and N more"
-WARNING = ":warning:"
+MAX_FALLBACK = 4_000
 COMMAND_ACTION_ID = re.compile(r"^barback_cmd:\d+$")  # for `bolt_app.action(COMMAND_ACTION_ID)`
+_ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,148 +99,93 @@ def command_action_id(n: int) -> str:
     return f"barback_cmd:{n}"
 
 
-def render_reply(
-    reply: Reply, *, context: str | None = None, max_blocks: int = MAX_BLOCKS
-) -> SlackMessage:
-    """The message for `reply`. `reply.chart` is not drawn here: it is uploaded as a file."""
-    head = _summary_blocks(reply)
-    actions = _actions_block(reply.actions)
-    fixed = len(head) + (actions is not None) + 1  # + 1: the context line, always kept free
-    budget = _Budget(max_blocks - fixed, MAX_MESSAGE_CHARS - _chars(head))
-    body: list[Block] = []
-    for table in reply.tables:
-        body += _table_blocks(table, budget)
-    tail: list[Block] = [actions] if actions is not None else []
-    notes = _context_notes(reply, context, budget.rows_left_out)
-    if notes:
-        tail.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
-    blocks = tuple(block.to_dict() for block in [*head, *body, *tail])
-    return SlackMessage(text=_fallback(reply), blocks=blocks)
+def block_chars(block: Block | Json) -> int:
+    """What a block counts towards `MAX_MESSAGE_CHARS`: its JSON, every key and quote included
+    (more than Slack counts, so a message under the budget is under Slack's)."""
+    raw = block.to_dict() if isinstance(block, Block) else block
+    return len(json.dumps(raw, ensure_ascii=False))
 
 
-class _Budget:
-    def __init__(self, blocks: int, chars: int) -> None:
-        self.blocks = blocks
-        self.chars = chars
-        self.rows_left_out = 0
-
-    def spend(self, text: str) -> None:
-        self.blocks -= 1
-        self.chars -= len(text)
+def fallback(text: str) -> str:
+    """A message's `text`: `text` itself up to `MAX_FALLBACK`, else its first lines and "…"
+    (the blocks carry all of it)."""
+    flat = text.strip() or "barback"
+    if len(flat) <= MAX_FALLBACK:
+        return flat
+    return split_text(flat, MAX_FALLBACK - 1)[0] + "…"
 
 
-def _fallback(reply: Reply) -> str:
-    text = escape(reply.summary.strip()) or "barback"
-    text = text if reply.ok else f"{WARNING} {text}"
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut between lines where a line allows,
+    else between words, else anywhere but inside an `&amp;`-style entity. Joined with newlines
+    (or nothing, inside a line) they give `text` back."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        while len(line) > limit:
+            cut = line.rfind(" ", 1, limit + 1)
+            cut = cut if cut > 0 else limit
+            if cut == limit and (entity := _ENTITY_TAIL.search(line[:cut])):
+                cut = entity.start() or limit
+            pieces.append(line[:cut])
+            line = line[cut:]
+        current = line
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
-def _summary_blocks(reply: Reply) -> list[Block]:
-    text = _fallback(reply)
-    return [SectionBlock(text=MarkdownTextObject(text=text))]
+def section_blocks(mrkdwn: str) -> list[Block]:
+    """Sections holding all of `mrkdwn` (already escaped), 3,000 characters at most each."""
+    parts = split_text(mrkdwn, MAX_TEXT)
+    return [SectionBlock(text=MarkdownTextObject(text=part or " ")) for part in parts]
 
 
-def _chars(blocks: list[Block]) -> int:
-    return sum(len(str(block.to_dict())) for block in blocks)
+def context_blocks(notes: list[str]) -> list[Block]:
+    """Context blocks holding every note (mrkdwn, escaped): long notes split into elements of
+    2,000 characters, up to ten elements and `MAX_TEXT` characters a block (so that no block is
+    too big for a page on its own)."""
+    parts = [part for note in notes if note.strip() for part in split_text(note, MAX_CONTEXT_TEXT)]
+    groups: list[list[str]] = []
+    for part in parts:
+        group = groups[-1] if groups else None
+        if (
+            group is None
+            or len(group) == MAX_CONTEXT_ELEMENTS
+            or sum(map(len, group)) + len(part) > MAX_TEXT
+        ):
+            groups.append([part])
+        else:
+            group.append(part)
+    return [ContextBlock(elements=[MarkdownTextObject(text=p) for p in g]) for g in groups]
 
 
-# --- tables -------------------------------------------------------------------------------------
-
-
-def _table_blocks(table: Table, budget: _Budget) -> list[Block]:
-    title = f"*{escape(fit(table.title, 200))}*" if table.title else ""
-    if not table.rows:
-        return _text_blocks([f"{title}\n_none_" if title else "_none_"], budget)
-    if len(table.columns) == 2 and len(table.rows) <= FIELDS_MAX_ROWS:
-        blocks = _field_table(table, title)
-        if len(blocks) <= budget.blocks and _chars(blocks) <= budget.chars:
-            for block in blocks:
-                budget.spend(str(block.to_dict()))
-            return blocks
-    return _text_blocks(_code_table(table, title, budget), budget)
-
-
-def _text_blocks(texts: list[str], budget: _Budget) -> list[Block]:
-    blocks: list[Block] = []
-    for text in texts:
-        if budget.blocks <= 0:
-            break
-        budget.spend(text)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
+def action_blocks(actions: tuple[Action, ...]) -> list[Block]:
+    """Every action as a button, 25 to an actions block. A command too long for a button's
+    value (2,000 characters: never seen) is shown to be typed instead, never dropped."""
+    buttons: list[ButtonElement] = []
+    typed: list[str] = []
+    for n, action in enumerate(actions):
+        if len(action.command) > MAX_BUTTON_VALUE:
+            typed.append(f"{escape(action.label)}: type `{escape(action.command)}`")
+        else:
+            buttons.append(_button(n, action))
+    blocks: list[Block] = [
+        ActionsBlock(elements=buttons[i : i + MAX_BUTTONS])
+        for i in range(0, len(buttons), MAX_BUTTONS)
+    ]
+    for text in typed:
+        blocks += section_blocks(text)
     return blocks
 
 
-def _field_table(table: Table, title: str) -> list[Block]:
-    cells = [f"*{escape(fit(c.name, 200))}*" for c in table.columns]
-    cells += [_field(cell) for row in table.rows for cell in row]
-    sections: list[Block] = []
-    for start in range(0, len(cells), MAX_FIELDS):
-        fields = [MarkdownTextObject(text=c) for c in cells[start : start + MAX_FIELDS]]
-        text = MarkdownTextObject(text=title) if title and not sections else None
-        sections.append(SectionBlock(text=text, fields=fields))
-    return sections
-
-
-def _field(cell: str) -> str:
-    text = escape(cell.strip())
-    if len(text) > MAX_FIELD_TEXT:
-        text = text[: MAX_FIELD_TEXT - 1] + "…"
-    return text or "–"  # Slack refuses an empty text object
-
-
-def _code(line: str) -> str:
-    # A backtick run would close the ``` fence early; ˋ (U+02CB) looks the same.
-    return escape(line.replace("`", "ˋ"))
-
-
-def _code_table(table: Table, title: str, budget: _Budget) -> list[str]:
-    """Section texts holding the table in ``` blocks, the header repeated in each."""
-    header, lines = table_lines(table)
-    texts: list[str] = []
-    chars_left = budget.chars
-    shown = 0
-    while shown < len(lines) and len(texts) < budget.blocks:
-        opening = (f"{title}\n" if title and not texts else "") + f"```\n{_code(header)}\n"
-        room = min(MAX_TEXT, chars_left) - len(opening) - len("\n```") - NOTE_ROOM
-        body: list[str] = []
-        used = 0
-        while shown < len(lines) and used + len(_code(lines[shown])) + 1 <= room:
-            body.append(_code(lines[shown]))
-            used += len(body[-1]) + 1
-            shown += 1
-        if not body:
-            break
-        texts.append(opening + "\n".join(body) + "\n```")
-        chars_left -= len(texts[-1])
-    left_out = len(lines) - shown
-    if left_out:
-        note = f"_…and {left_out} more_"
-        if texts:
-            texts[-1] += "\n" + note
-        else:
-            budget.rows_left_out += left_out
-    return texts
-
-
-# --- actions and context ------------------------------------------------------------------------
-
-
-def _actions_block(actions: tuple[Action, ...]) -> ActionsBlock | None:
-    buttons = [b for n, a in enumerate(actions) if (b := _button(n, a)) is not None]
-    if not buttons:
-        return None
-    if len(buttons) > MAX_BUTTONS:
-        logger.warning("reply has %d actions; showing %d", len(buttons), MAX_BUTTONS)
-    return ActionsBlock(elements=buttons[:MAX_BUTTONS])
-
-
-def _button(n: int, action: Action) -> ButtonElement | None:
-    if len(action.command) > MAX_BUTTON_VALUE:
-        # Cutting a command would run a different one; the words still work typed.
-        logger.warning(
-            "action %d (%r): command of %d characters dropped", n, action.label, len(action.command)
-        )
-        return None
+def _button(n: int, action: Action) -> ButtonElement:
     confirm = None
     if action.style == "danger":
         question = fit(f"This runs: {action.command}", MAX_CONFIRM_TEXT)
@@ -245,15 +203,3 @@ def _button(n: int, action: Action) -> ButtonElement | None:
         style=action.style,
         confirm=confirm,
     )
-
-
-def _context_notes(reply: Reply, context: str | None, rows_left_out: int) -> list[str]:
-    notes = []
-    hint = reply.data.get("hint") if not reply.ok else None
-    if isinstance(hint, str) and hint.strip():
-        notes.append(fit(escape(hint), MAX_FIELD_TEXT))
-    if rows_left_out:
-        notes.append(f"…and {rows_left_out} more rows: ask for less, or use the CLI's --json")
-    if context:
-        notes.append(context[:MAX_FIELD_TEXT])
-    return notes

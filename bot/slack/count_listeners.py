@@ -27,7 +27,6 @@ from bot.commands import messages as m
 from bot.commands.handlers.counting import read_amount
 from bot.commands.replies import Reply
 from bot.commands.views.counts import count_session_reply
-from bot.slack.blocks import render_reply
 from bot.slack.confirm import confirm
 from bot.slack.context import SlackFrontEnd, Who
 from bot.slack.count_sheet import (
@@ -39,6 +38,7 @@ from bot.slack.count_sheet import (
     field_block_id,
     typed_values,
 )
+from bot.slack.pages import render_pages
 from bot.slack.tables import fit
 from engine.catalog import ProductId
 from engine.count_sheets import CountEntry
@@ -293,5 +293,5 @@ def _field_errors(
 
 
 async def _refuse(respond: AsyncRespond, words: str, code: str, hint: str | None = None) -> None:
-    message = render_reply(Reply.refusal(words, code, hint=hint))
+    (message,) = render_pages(Reply.refusal(words, code, hint=hint))  # a refusal is one page
     await respond(**message.payload(), response_type="ephemeral", replace_original=False)

@@ -43,15 +43,15 @@ async def dashboard(uow: UnitOfWorkFactory, clock: Clock, venue: Venue) -> Dashb
     return Dashboard(
         venue=venue.name,
         period=_period(sales.first.strftime("%B %-d"), sales.last.strftime("%B %-d")),
-        net_sales=f.money_text(sales.net_sales),
-        cogs=f.money_text(sales.cogs),
+        net_sales=f.money_text(sales.net_sales, venue),
+        cogs=f.money_text(sales.cogs, venue),
         pour_cost=f.pct_text(sales.pour_cost_pct) if sales.net_sales.minor else "–",
-        gross_profit=f.money_text(sales.gross_profit),
+        gross_profit=f.money_text(sales.gross_profit, venue),
         top_items=tuple(
             TopItem(
                 name=item.pos_item.name,
                 quantity=str(f.units_sold(item.quantity)),
-                net_sales=f.money_text(item.net_sales),
+                net_sales=f.money_text(item.net_sales, venue),
             )
             for item in sales.items
         ),

@@ -2,19 +2,22 @@
 
 `Dashboard` is front-end neutral (figures arrive formatted, like a `Table`'s cells), so whoever
 gathers the numbers needs nothing from Slack. A Home view holds at most 100 blocks (slack-platform
-.md §3.6); each venue takes at most `BLOCKS_PER_VENUE`, and venues beyond what fits are counted in
-a closing line. The Refresh button (`HOME_REFRESH_ACTION_ID`) asks for a re-publish; Home-tab
-clicks carry no response_url, so nothing here sends a command back.
+.md §3.6); each venue takes at most `BLOCKS_PER_VENUE`, so a workspace with more venues than fit
+gets pages of `VENUES_PER_PAGE` with Previous and Next buttons (`HOME_PAGE_ACTION_ID`). The
+Refresh button (`HOME_REFRESH_ACTION_ID`) re-publishes the page shown; both carry the page as
+their value. Home-tab clicks carry no response_url, so nothing here sends a command back.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -30,13 +33,24 @@ from bot.commands.replies import Column, Table
 from bot.slack.blocks import escape
 from bot.slack.tables import fit, table_lines
 
-__all__ = ["HOME_REFRESH_ACTION_ID", "Dashboard", "LowStock", "TopItem", "home_view"]
+__all__ = [
+    "HOME_PAGE_ACTION_ID",
+    "HOME_REFRESH_ACTION_ID",
+    "VENUES_PER_PAGE",
+    "Dashboard",
+    "LowStock",
+    "TopItem",
+    "home_page",
+    "home_view",
+]
 
 Json = dict[str, Any]
 
 HOME_REFRESH_ACTION_ID = "barback_home_refresh"
+HOME_PAGE_ACTION_ID = "barback_home_page"
 MAX_HOME_BLOCKS = 100
 BLOCKS_PER_VENUE = 7  # header, context, figures, top items, low stock, housekeeping, divider
+VENUES_PER_PAGE = (MAX_HOME_BLOCKS - 2 - 2) // BLOCKS_PER_VENUE  # less the head and the pager
 TOP_ITEMS = 5
 LOW_STOCK = 10
 HOME_WIDTH = 48  # the Home tab on a phone is narrower than a message
@@ -72,27 +86,61 @@ class Dashboard:
     last_count: str | None = None  # "Nov 18", None: never counted
 
 
-def home_view(dashboards: Sequence[Dashboard], *, as_of: datetime) -> Json:
-    """The `view` for `views.publish(user_id=..., view=...)`; `as_of` must be timezone-aware
-    (Slack shows it in each reader's own time zone)."""
+def home_view(dashboards: Sequence[Dashboard], *, as_of: datetime, page: int = 0) -> Json:
+    """The `view` for `views.publish(user_id=..., view=...)`, showing the `page`-th group of
+    `VENUES_PER_PAGE` venues (a page out of range shows the last); `as_of` must be
+    timezone-aware (Slack shows it in each reader's own time zone)."""
+    pages = max(1, math.ceil(len(dashboards) / VENUES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = dashboards[page * VENUES_PER_PAGE : (page + 1) * VENUES_PER_PAGE]
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f"*barback* · month to date\n{_as_of(as_of)}"),
             accessory=ButtonElement(
-                text=PlainTextObject(text="Refresh"), action_id=HOME_REFRESH_ACTION_ID
+                text=PlainTextObject(text="Refresh"),
+                action_id=HOME_REFRESH_ACTION_ID,
+                value=str(page),
             ),
         ),
         DividerBlock(),
     ]
     if not dashboards:
         blocks.append(_text("No venue is set up yet. Ask whoever runs barback to add one."))
-    room = (MAX_HOME_BLOCKS - len(blocks) - 1) // BLOCKS_PER_VENUE
-    for dashboard in dashboards[:room]:
+    for dashboard in shown:
         blocks += _venue_blocks(dashboard)
-    if len(dashboards) > room:
-        blocks.append(_text(f"…and {len(dashboards) - room} more venues: use `/barback sales`."))
+    if pages > 1:
+        blocks += _pager(page, pages, len(dashboards))
     view = View(type="home", blocks=blocks)
     return view.to_dict()
+
+
+def _pager(page: int, pages: int, venues: int) -> list[Block]:
+    first = page * VENUES_PER_PAGE + 1
+    last = min((page + 1) * VENUES_PER_PAGE, venues)
+    buttons = []
+    if page > 0:
+        buttons.append(_page_button("‹ Previous venues", page - 1))
+    if page + 1 < pages:
+        buttons.append(_page_button("Next venues ›", page + 1))
+    note = f"venues {first}–{last} of {venues}"
+    return [
+        ContextBlock(elements=[MarkdownTextObject(text=note)]),
+        ActionsBlock(elements=buttons),
+    ]
+
+
+def _page_button(label: str, page: int) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=label), action_id=HOME_PAGE_ACTION_ID, value=str(page)
+    )
+
+
+def home_page(value: object) -> int:
+    """The page a Refresh or a page button asks for (0 for anything else)."""
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 0
 
 
 def _as_of(moment: datetime) -> str:

@@ -9,14 +9,22 @@ process's `AsyncEngine`, SQLite or PostgreSQL.
 Routes (the `AsyncOAuthSettings` defaults): `GET /slack/install` answers the "Add to Slack" page
 and sets the state cookie; `GET /slack/oauth_redirect` checks the state, calls `oauth.v2.access`
 (through the app's client, so SLACK_API_URL applies) and saves the installation.
+
+Authorizing a request (`authorize`): barback asks for bot scopes only, so it looks up the
+workspace's bot (`slack_bots`), never an installer's user token; and it keeps Bolt's cache of
+`auth.test` answers on, keyed by the token, so a workspace's requests do not each cost an
+`auth.test` call. A revoked or uninstalled bot is deleted from the store (`bot.slack.uninstall`),
+so a dead token is never found, cached or not; a reinstall brings a new token, a new cache entry.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
@@ -29,6 +37,7 @@ __all__ = [
     "REDIRECT_PATH",
     "SCOPES",
     "STATE_SECONDS",
+    "authorize",
     "mount_oauth",
     "oauth_settings",
 ]
@@ -36,7 +45,8 @@ __all__ = [
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # an install started and not finished within 10 minutes starts again
-# The bot scopes of slack/manifest.yml: keep the two lists the same.
+# The bot scopes of bot/slack/manifest.yml (tests/bot/slack/test_manifest.py keeps them the same,
+# and each one needed by a Web API method the code calls).
 SCOPES = (
     "commands",
     "chat:write",
@@ -45,8 +55,9 @@ SCOPES = (
     "files:read",  # `... import <file>` reads a CSV shared in the channel
     "channels:read",
     "groups:read",
+    "channels:history",
+    "groups:history",
     "users:read",
-    "im:write",
 )
 
 
@@ -63,6 +74,21 @@ def oauth_settings(
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         redirect_uri=public_url.rstrip("/") + REDIRECT_PATH,
+        installation_store_bot_only=True,
+    )
+
+
+def authorize(
+    settings: AsyncOAuthSettings, logger: logging.Logger
+) -> AsyncInstallationStoreAuthorize:
+    """For `AsyncApp(authorize=...)`: the workspace's bot token, `auth.test` answers cached."""
+    return AsyncInstallationStoreAuthorize(
+        logger=logger,
+        installation_store=settings.installation_store,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        bot_only=True,
+        cache_enabled=True,
     )
 
 

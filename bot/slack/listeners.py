@@ -6,9 +6,11 @@ Everything typed or clicked goes through `bot.commands.session.run` with a conte
 or a modal is checked again exactly like typed text.
 
 Timing (slack-platform.md §1.3): Slack wants an answer within 3 seconds. `/barback` and buttons
-`ack()` at once and answer through the response_url (ephemeral unless asked otherwise: §8); a
-chart is drawn by the `Charts` renderer off the event loop and uploaded to the channel
-afterwards. A modal submission runs its command before it acks, so a refusal shows in the modal.
+`ack()` at once and answer through the response_url (ephemeral unless asked otherwise: §8), a
+long answer over several messages, the rest of a very long one behind a More button
+(`bot.slack.answers`); a chart is drawn by the `Charts` renderer off the event loop and uploaded
+to the channel afterwards. A modal submission runs its command before it acks, so a refusal
+shows in the modal.
 
 Events API retries (§2.3): Slack redelivers an event it thinks failed, with `X-Slack-Retry-Num`;
 Bolt ignores the header, so `drop_redelivered_events` answers a redelivery of an event this
@@ -36,13 +38,14 @@ from bot.commands import grammar
 from bot.commands import messages as m
 from bot.commands.replies import ChartSpec, Document, Reply
 from bot.commands.session import SessionContext, run
-from bot.slack.blocks import COMMAND_ACTION_ID, render_reply
+from bot.slack.answers import MORE_ACTION_ID, poster, read_more, rerunnable, send_pages
+from bot.slack.blocks import COMMAND_ACTION_ID, fallback
 from bot.slack.confirm import confirm
 from bot.slack.context import SlackFrontEnd, Who
 from bot.slack.count_listeners import CountSheetListeners
 from bot.slack.dashboard import dashboards
 from bot.slack.files import post_chart, post_document
-from bot.slack.home import HOME_REFRESH_ACTION_ID, home_view
+from bot.slack.home import HOME_PAGE_ACTION_ID, HOME_REFRESH_ACTION_ID, home_page, home_view
 from bot.slack.modals import (
     MAP_CALLBACK_ID,
     PRODUCT_ACTION_ID,
@@ -54,6 +57,7 @@ from bot.slack.modals import (
     product_block_id,
     product_options,
 )
+from bot.slack.pages import render_pages, reply_text
 from bot.slack.product_search import search_products
 from bot.slack.redelivery import RecentEvents
 from bot.slack.tables import fit
@@ -79,7 +83,6 @@ NO_FILE_HERE = (
     "(`/invite @barback`) and ask again."
 )
 NO_MODAL = 'map needs the recipe here: map "{item}" = 1.5 oz <product>'
-MAPPED_NOWHERE = "barback: mapping applied (%s)"
 
 
 class Charts(Protocol):
@@ -102,14 +105,13 @@ def register(
     bolt.middleware(listeners.drop_redelivered_events)
     bolt.command(command)(listeners.on_command)
     bolt.action(COMMAND_ACTION_ID)(listeners.on_button)
+    bolt.action(MORE_ACTION_ID)(listeners.on_more)
     bolt.options(PRODUCT_ACTION_ID)(listeners.on_product_search)
     bolt.view(MAP_CALLBACK_ID)(listeners.on_mapping_submitted)
     bolt.event("app_home_opened")(listeners.on_home_opened)
     bolt.action(HOME_REFRESH_ACTION_ID)(listeners.on_home_refresh)
+    bolt.action(HOME_PAGE_ACTION_ID)(listeners.on_home_refresh)
     bolt.error(listeners.on_error)
-
-
-Respond = Callable[..., Awaitable[Any]]
 
 
 class _Listeners:
@@ -202,6 +204,29 @@ class _Listeners:
         answer = self._answer(text, who, client, respond, trigger_id=body.get("trigger_id"))
         await self._after_ack(answer, body, respond)
 
+    async def on_more(
+        self,
+        ack: AsyncAck,
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        """A More button: the command again (it only reads), its next pages."""
+        await ack()
+        more = read_more(action.get("value"))
+        if more is None or rerunnable(more.command) is None:
+            return  # not a pager we made: nothing to run
+        who = _who(context, context.channel_id)
+
+        async def next_pages() -> None:
+            ctx = await self.fe.session(more.command, who, client)
+            pages = render_pages(ctx if isinstance(ctx, Reply) else await run(more.command, ctx))
+            post = poster(respond, client, channel_id=who.channel_id, user_id=who.user_id)
+            await send_pages(post, pages, rerun=more.command, start=min(more.page, len(pages)))
+
+        await self._after_ack(next_pages(), {"type": "block_actions"}, respond)
+
     async def _answer(
         self,
         text: str,
@@ -212,9 +237,10 @@ class _Listeners:
         trigger_id: str | None,
     ) -> None:
         item = mapping_request(text)
+        post = poster(respond, client, channel_id=who.channel_id, user_id=who.user_id)
         ctx = await self.fe.session(text, who, client)
         if isinstance(ctx, Reply):
-            await _respond(respond, ctx)
+            await send_pages(post, render_pages(ctx), rerun=rerunnable(text))
             return
         if item is not None:
             await self._open_mapping(item, ctx, who, client, respond, trigger_id)
@@ -223,7 +249,7 @@ class _Listeners:
             await self.counts.open(ctx.venue, who, client, respond, trigger_id)
             return
         reply = await run(text, ctx)
-        await _respond(respond, reply)
+        await send_pages(post, render_pages(reply), rerun=rerunnable(text))
         if reply.ok and reply.document is not None and who.channel_id is not None:
             await self._post_document(reply.document, who.channel_id, client, respond)
         chart = reply.chart
@@ -250,9 +276,8 @@ class _Listeners:
     ) -> None:
         png = await self.charts.render(spec)
         try:
-            await post_chart(
-                client, channel_id=channel_id, png=png, spec=spec, comment=render_reply(reply).text
-            )
+            comment = fallback(reply_text(reply))
+            await post_chart(client, channel_id=channel_id, png=png, spec=spec, comment=comment)
         except SlackApiError as error:
             if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
                 raise
@@ -269,12 +294,15 @@ class _Listeners:
         respond: AsyncRespond,
         trigger_id: str | None,
     ) -> None:
+        refusal = None
         if not ctx.actor.is_manager:
             words = m.NOT_A_MANAGER.format(words="map")
-            await _respond(respond, Reply.refusal(words, "not_allowed", hint=m.NOT_A_MANAGER_HINT))
-            return
-        if not trigger_id:
-            await _respond(respond, Reply.refusal(NO_MODAL.format(item=item), "invalid_input"))
+            refusal = Reply.refusal(words, "not_allowed", hint=m.NOT_A_MANAGER_HINT)
+        elif not trigger_id:
+            refusal = Reply.refusal(NO_MODAL.format(item=item), "invalid_input")
+        if refusal is not None:
+            post = poster(respond, client, channel_id=who.channel_id, user_id=who.user_id)
+            await send_pages(post, render_pages(refusal), rerun=None)
             return
         target, guesses = await self._mapping_target(ctx, item)
         view = mapping_modal(target, guesses)
@@ -340,7 +368,7 @@ class _Listeners:
         ctx = await self.fe.session(submission.command, who, client, venue=venue)
         reply = ctx if isinstance(ctx, Reply) else await run(submission.command, ctx)
         if not reply.ok:
-            error = fit(render_reply(reply).text, 150)
+            error = fit(reply_text(reply), 150)
             await ack(response_action="errors", errors={product_block_id(1): error})
             return
         await ack()
@@ -355,15 +383,21 @@ class _Listeners:
             await self._publish_home(_who(context, None), client)
 
     async def on_home_refresh(
-        self, ack: AsyncAck, client: AsyncWebClient, context: AsyncBoltContext
+        self,
+        ack: AsyncAck,
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
+        """Refresh (the page shown) and the Previous/Next venues buttons: their value is a page."""
         await ack()
-        await self._after_ack(self._publish_home(_who(context, None), client), {})
+        page = home_page(action.get("value"))
+        await self._after_ack(self._publish_home(_who(context, None), client, page), {})
 
-    async def _publish_home(self, who: Who, client: AsyncWebClient) -> None:
+    async def _publish_home(self, who: Who, client: AsyncWebClient, page: int = 0) -> None:
         venues = await self.fe.venues_of(who)
         boards = await dashboards(self.fe.uow, self.fe.clock, venues)
-        view = home_view(boards, as_of=self.fe.clock.now())
+        view = home_view(boards, as_of=self.fe.clock.now(), page=page)
         await client.views_publish(user_id=who.user_id, view=view)
 
 
@@ -377,9 +411,3 @@ def _opens_count_sheet(text: str) -> bool:
 
 def _who(context: AsyncBoltContext, channel_id: str | None) -> Who:
     return Who(str(context.team_id or ""), str(context.user_id or ""), channel_id or None)
-
-
-async def _respond(respond: Respond, reply: Reply) -> None:
-    await respond(
-        **render_reply(reply).payload(), response_type="ephemeral", replace_original=False
-    )

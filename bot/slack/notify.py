@@ -6,10 +6,13 @@
   that alert is unsent the follow-up waits (no attempt counted); if it failed for good, the
   follow-up is posted in the channel.
 - Slack answering 429 (after the client's own retries) puts the row back until Retry-After; other
-  error answers and connection failures back off (`engine.alerts.OUTBOX_RETRY`). A message Slack
-  refuses for its content (`invalid_blocks`, `msg_too_long`, ...) fails at once: retrying cannot
-  help. Channel problems (`not_in_channel`, `channel_not_found`) are retried: inviting the bot
-  fixes them.
+  error answers and connection failures back off (`engine.alerts.OUTBOX_RETRY`). An answer no
+  retry can fix (`bot.slack.errors`: the token revoked or the app uninstalled, a message refused
+  for its content, an archived channel) fails the row at once, with the reason in the row and one
+  line in the log; so does a venue whose workspace has no installation any more. Channel
+  problems (`not_in_channel`, `channel_not_found`) are retried: inviting the bot fixes them.
+- A long alert is several messages (`bot.slack.alert_blocks`), posted in order; the first one's
+  ts is the row's (the thread its follow-ups go in).
 - Alerts are at least once: a dispatcher that dies between Slack's answer and recording it leaves
   the row to be sent again after its lease. The window is one HTTP round trip; a repeated alert
   is a nuisance, a lost one is not acceptable. (The daily summary is exactly once: see
@@ -33,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.alert_blocks import render_alert
 from bot.slack.client import build_web_client
+from bot.slack.errors import NOT_INSTALLED, describe, error_code, is_final
 from bot.slack.loops import repeat
 from engine.alerts import AlertKind, Delivered, Outbox, OutboxMessage, OutboxState
 from engine.venue import VenueId
@@ -44,9 +48,6 @@ logger = logging.getLogger(__name__)
 ClientFor = Callable[[VenueId], Awaitable[AsyncWebClient | None]]
 """The Web API client holding the bot token of a venue's workspace (None: Slack not installed)."""
 
-FINAL_ERRORS = frozenset(
-    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "invalid_arguments"}
-)
 PARENT_WAIT = timedelta(seconds=5)
 
 
@@ -116,30 +117,31 @@ class SlackNotifier:
             thread_ts = None if parent is None else parent.slack_ts
         client = await self._client_for(first.venue_id)
         if client is None:
-            await self._failed(group, "Slack is not installed for this venue", done)
+            await self._failed(group, NOT_INSTALLED, done, final=True)
             return
-        message = render_alert(first.kind, [m.payload for m in group])
+        ts: str | None = None
         try:
-            response = await client.chat_postMessage(
-                channel=str(first.payload["channel"]),
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                **message.payload(),
-            )
+            for part in render_alert(first.kind, [m.payload for m in group]):
+                response = await client.chat_postMessage(
+                    channel=str(first.payload["channel"]),
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    **part.payload(),
+                )
+                ts = ts or str(response["ts"])
         except SlackApiError as error:
-            code = str(error.response.get("error", "")) if error.response else ""
             await self._failed(
                 group,
-                f"Slack answered {error.response.status_code}: {code}",
+                describe(error),
                 done,
                 not_before=self._retry_after(error),
-                final=code in FINAL_ERRORS,
+                final=is_final(error_code(error)),
             )
             return
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as error:
             await self._failed(group, f"Slack unreachable: {type(error).__name__}", done)
             return
-        ts = str(response["ts"])
+        assert ts is not None  # render_alert gives one message at least
         for m in group:
             await self._outbox.mark_sent(m.id, self.owner, ts, self._now())
             done.sent.append(m.id)
@@ -153,11 +155,11 @@ class SlackNotifier:
         not_before: datetime | None = None,
         final: bool = False,
     ) -> None:
-        logger.warning(
-            "alert not delivered: %s",
-            error,
-            extra={"venue": group[0].venue_id, "kind": group[0].kind},
-        )
+        extra = {"venue": group[0].venue_id, "kind": group[0].kind, "rows": [m.id for m in group]}
+        if final:
+            logger.error("alert failed for good, not retried: %s", error, extra=extra)
+        else:
+            logger.warning("alert not delivered, will retry: %s", error, extra=extra)
         for m in group:
             await self._outbox.mark_failed(
                 m.id, self.owner, error, self._now(), not_before=not_before, final=final

@@ -31,7 +31,8 @@ from bot.charts import render_png_async
 from bot.commands import formats as f
 from bot.commands.replies import ChartSpec
 from bot.commands.views.sales import sales_chart
-from bot.slack.blocks import SlackMessage, escape
+from bot.slack.blocks import SlackMessage, escape, fallback, section_blocks
+from bot.slack.errors import NOT_INSTALLED, describe, error_code, is_final
 from bot.slack.files import post_chart
 from bot.slack.loops import repeat
 from bot.slack.notify import ClientFor, dispatcher_name
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 Render = Callable[[ChartSpec], Awaitable[bytes]]
 METADATA_EVENT = "barback_summary"
+MAX_HEADER = 150
 RETRY_DELAY = timedelta(minutes=2)
 LEASE_SECONDS = 600.0  # far longer than a post and an upload, retries included
 MAX_BACKOFF_SECONDS = 60.0
@@ -76,15 +78,15 @@ def summary_message(summary: DailySummary) -> SlackMessage:
     day = f"{summary.day:%a} {f.day(summary.day)}"
     change = _change(s.net_sales.minor, w.net_sales.minor)
     fields = [
-        f"*Net sales*\n{f.money_text(s.net_sales)} ({change})",
-        f"*COGS*\n{f.money_text(s.cogs)}",
+        f"*Net sales*\n{f.money_text(s.net_sales, venue)} ({change})",
+        f"*COGS*\n{f.money_text(s.cogs, venue)}",
         f"*Pour cost*\n{f.pct_text(s.pour_cost_pct)}",
-        f"*Gross profit*\n{f.money_text(s.gross_profit)}",
+        f"*Gross profit*\n{f.money_text(s.gross_profit, venue)}",
         f"*Receipts*\n{s.receipts} ({w.receipts} on {w.first:%a} {f.day(w.first)})",
     ]
     top = [
         f"{n}. {escape(i.pos_item.name)}: {f.units_sold(i.quantity)} sold, "
-        f"{f.money_text(i.net_sales)}"
+        f"{f.money_text(i.net_sales, venue)}"
         for n, i in enumerate(s.items[:5], start=1)
     ]
     q = summary.quality
@@ -98,19 +100,19 @@ def summary_message(summary: DailySummary) -> SlackMessage:
             else f"last count {since} day{'s' if since != 1 else ''} ago"
         )
     )
+    title = f"{venue.name}: {day}"
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"{venue.name}: {day}"[:150])),
+        HeaderBlock(text=PlainTextObject(text=title if len(title) <= MAX_HEADER else day)),
+        *(section_blocks(f"*{escape(venue.name)}*") if len(title) > MAX_HEADER else []),
         SectionBlock(fields=[MarkdownTextObject(text=t) for t in fields]),
-        SectionBlock(
-            text=MarkdownTextObject(text="*Top items*\n" + ("\n".join(top) or "_no sales_"))
-        ),
+        *section_blocks("*Top items*\n" + ("\n".join(top) or "_no sales_")),
         ContextBlock(elements=[MarkdownTextObject(text=quality)]),
     ]
     text = (
-        f"{escape(venue.name)} {day}: net sales {f.money_text(s.net_sales)}, "
+        f"{escape(venue.name)} {day}: net sales {f.money_text(s.net_sales, venue)}, "
         f"pour cost {f.pct_text(s.pour_cost_pct)}, {s.receipts} receipts"
     )
-    return SlackMessage(text=text, blocks=tuple(b.to_dict() for b in blocks))
+    return SlackMessage(text=fallback(text), blocks=tuple(b.to_dict() for b in blocks))
 
 
 async def _post_message(client: AsyncWebClient, channel: str, summary: DailySummary) -> str:
@@ -222,8 +224,7 @@ class SummaryScheduler:
     async def _work(self, run: JobRun, venue: Venue, channel: str) -> bool:
         client = await self._client_for(venue.id)
         if client is None:
-            await self._release(run, "Slack is not installed for this venue", run.phase)
-            return False
+            return await self._give_up(run, venue, NOT_INSTALLED)
         summary = await daily_summary(self._uow_factory, self._clock, venue.id, run.day)
         ts = run.slack_ts
         phase = run.phase
@@ -240,7 +241,9 @@ class SummaryScheduler:
             try:
                 ts = await _post_message(client, channel, summary)
             except SlackApiError as error:  # Slack answered: nothing was posted
-                await self._release(run, _api_error(error), RunPhase.CLAIMED)
+                if is_final(error_code(error)):
+                    return await self._give_up(run, venue, describe(error))
+                await self._release(run, describe(error), RunPhase.CLAIMED)
                 return False
             phase = RunPhase.POSTED
             if not await self._advance(run, phase, slack_ts=ts):
@@ -270,14 +273,15 @@ class SummaryScheduler:
             logger.warning("summary run lost its lease", extra={"venue": run.venue_id})
         return held
 
+    async def _give_up(self, run: JobRun, venue: Venue, error: str) -> bool:
+        """Slack will not take this summary however often we ask (`bot.slack.errors`): the run
+        ends now, saying why, instead of trying again every few minutes all day."""
+        logger.error("summary not posted, not retried: %s", error, extra={"venue": venue.slug})
+        return await self._advance(run, RunPhase.DONE, note=f"not posted: {error}")
+
     async def _release(self, run: JobRun, error: str, phase: RunPhase) -> None:
         retry_at = self._clock.now() + RETRY_DELAY
         await self._runs.release(run, self.owner, retry_at, error, phase=phase)
-
-
-def _api_error(error: SlackApiError) -> str:
-    code = error.response.get("error", "") if error.response else ""
-    return f"Slack answered {error.response.status_code}: {code}"
 
 
 async def _find_posted(

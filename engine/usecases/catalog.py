@@ -157,7 +157,7 @@ async def add_product_in(
     """`add_product` in the caller's transaction: writes the product and its audit entry."""
     added = await uow.catalog.add_product(place.id, new_product(typed, place, now))
     change = Change(
-        "product.add", added.name, None, product_values(added, place.units), actor, now, place
+        "product.add", added.name, None, product_values(added, place), actor, now, place
     )
     return await record_change(uow, change)
 
@@ -221,7 +221,7 @@ async def change_product_in(
         following = ProductCost(old.id, new.cost_per_container, new.container_size, now)
         await uow.catalog.open_cost(place.id, following)
     await uow.catalog.update_product(place.id, new)
-    before, after = product_values(old, place.units), product_values(new, place.units)
+    before, after = product_values(old, place), product_values(new, place)
     shown = [f for f in fields if f in after or f in before]
     action = f"product.set.{next(iter(fields))}" if len(fields) == 1 else "product.set"
     change = Change(

@@ -10,14 +10,14 @@ from engine.display import format_milli_containers, format_quantity
 from engine.exact import to_decimal
 from engine.quantity import Quantity
 from engine.usecases.common import Values
-from engine.venue import UnitSystem
+from engine.venue import UnitSystem, Venue
 
 
-def product_values(product: Product, system: UnitSystem) -> Values:
+def product_values(product: Product, venue: Venue) -> Values:
     values: dict[str, str | bool | None] = {
         "name": product.name,
-        "container": format_quantity(product.container_size, system),
-        "cost": product.cost_per_container.display(),
+        "container": format_quantity(product.container_size, venue.units),
+        "cost": product.cost_per_container.display(venue.locale),
         "par": format_milli_containers(product.par),
         "reorder": format_milli_containers(product.reorder_at),
         "category": product.category,

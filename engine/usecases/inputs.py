@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 from engine.errors import InvalidInput
 from engine.exact import round_half_even
-from engine.money import SYMBOLS, Money
+from engine.money import SYMBOLS, Money, typed_example
 from engine.quantity import Quantity
 from engine.units import UNIT_HINT, Dimension, lookup_unit, sub_units_per
 from engine.venue import CURRENCY_EXPONENTS, UnitSystem
@@ -153,7 +153,7 @@ def resolve_money(amount: Decimal, symbol: str | None, currency: str) -> Money:
         if symbol.upper() != currency and symbol != own:
             raise InvalidInput(
                 f"amount {shown!r} is not in {currency}, the venue's currency",
-                hint=f"e.g. {Money(2250 * 10 ** max(exponent - 2, 0), currency).display()}",
+                hint=f"e.g. {typed_example(Money(2250 * 10 ** max(exponent - 2, 0), currency))}",
             )
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(f"amount {shown!r} must not be negative")

@@ -138,8 +138,8 @@ async def record_receiving(
                 place.id, ProductCost(found.id, money, found.container_size, now)
             )
             await uow.catalog.update_product(place.id, replace(found, cost_per_container=money))
-            old["cost"] = found.cost_per_container.display()
-            new["cost"] = money.display()
+            old["cost"] = found.cost_per_container.display(place.locale)
+            new["cost"] = money.display(place.locale)
         receiving = Receiving(found.id, now, quantity, milli, money)
         await uow.ledger.add_receiving(place.id, receiving, actor)
         # Alerts (issue 5): a delivery re-arms low stock (outbox rows in this transaction).

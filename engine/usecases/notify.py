@@ -169,7 +169,7 @@ async def _variance_alert(
     assert thresholds.pct is not None
     limit = format_percent(Fraction(thresholds.pct, 1000), 1)
     if thresholds.minimum is not None:
-        limit += f" and {thresholds.minimum.display()}"
+        limit += f" and {thresholds.minimum.display(venue.locale)}"
     payload: Json = {
         "channel": settings.alert_channel,
         "venue": venue.name,
@@ -181,7 +181,7 @@ async def _variance_alert(
         "waste": format_quantity(v.waste, venue.units),
         "variance": format_quantity(v.variance, venue.units),
         "pct": format_percent(v.pct, 1),
-        "cost": v.cost.to_money().display(),
+        "cost": v.cost.to_money().display(venue.locale),
         "threshold": limit,
         "actor": actor,
     }

@@ -35,14 +35,14 @@ async def get_settings(uow_factory: UnitOfWorkFactory, venue: VenueRef) -> Venue
         return await uow.settings.get(place.id)
 
 
-def _values(settings: VenueSettings, fields: tuple[str, ...]) -> Values:
+def _values(settings: VenueSettings, fields: tuple[str, ...], locale: str) -> Values:
     shown: dict[str, str | bool | None] = {}
     for name in fields:
         value = getattr(settings, name)
         if name == "variance_alert_pct" and value is not None:
             value = f"{Decimal(value).scaleb(-3).normalize():f}%"
         elif name == "variance_alert_min" and value is not None:
-            value = value.display()
+            value = value.display(locale)
         elif name == "summary_time" and value is not None:
             value = value.strftime("%H:%M")
         shown[name] = value
@@ -69,7 +69,13 @@ async def _change(
         await uow.settings.put(place.id, new)
         fields = tuple(changes)
         change = Change(
-            action, place.slug, _values(old, fields), _values(new, fields), actor, now, place
+            action,
+            place.slug,
+            _values(old, fields, place.locale),
+            _values(new, fields, place.locale),
+            actor,
+            now,
+            place,
         )
         return await commit_change(uow, change)
 

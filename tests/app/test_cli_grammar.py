@@ -136,11 +136,32 @@ def test_help_lists_the_grammar(downtown: Barback) -> None:
     [
         (["stock", "--chart", "s.png"], "barback: stock draws no chart: --chart goes with sales\n"),
         (["sales", "--chart"], "barback: --chart needs a file name, e.g. --chart sales.png\n"),
+        (
+            ["sales", "--chart", "s.jpg"],
+            "barback: --chart writes .png, .svg, .pdf files; 's.jpg' names none of them\n",
+        ),
+        (
+            ["sales", "--chart", "sales"],
+            "barback: --chart writes .png, .svg, .pdf files; 'sales' names none of them\n",
+        ),
     ],
 )
 def test_chart_flag_problems(downtown: Barback, argv: list[str], message: str) -> None:
     status, out, err = downtown("--venue", "downtown", *argv)
     assert (status, out, err) == (2, "", message)
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"), [("s.png", b"\x89PNG"), ("s.SVG", b"<?xml"), ("s.pdf", b"%PDF")]
+)
+def test_the_chart_is_written_in_the_format_its_name_says(
+    downtown: Barback, tmp_path: Path, name: str, magic: bytes
+) -> None:
+    path = tmp_path / name
+    status, _, err = downtown("--venue", "downtown", "sales", "--chart", str(path))
+    assert status == 0
+    assert path.read_bytes().startswith(magic)
+    assert err == f"chart written to {path}\n"
 
 
 def test_use_works_in_slack_only(downtown: Barback) -> None:

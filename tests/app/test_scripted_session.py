@@ -243,7 +243,8 @@ def test_us_venue(term: Terminal, tmp_path: Path) -> None:
 
 # --- a metric venue --------------------------------------------------------------------------
 #
-# Berlin, EUR, millilitres. shot = 4 cl = 40,000 µl; 6 cl = 60,000; 9 cl = 90,000.
+# Berlin, EUR, millilitres; money shown the German way (72,00 €: engine/money_text.py).
+# shot = 4 cl = 40,000 µl; 6 cl = 60,000; 9 cl = 90,000.
 # Costs per µl: Absolut €18.90 / 700,000 = 0.0027 c; Grey Goose €35.00 / 700,000 = 0.005 c;
 #   Aperol €14.00 / 1,000,000 = 0.0014 c; Prosecco €6.00 / 750,000 = 0.0008 c.
 # Receipts (closed 21:00, between the 17:00 and 23:30 counts):
@@ -316,8 +317,8 @@ def test_metric_venue(term: Terminal, tmp_path: Path) -> None:
         "Grey Goose: 620.0 ml on hand, 0.886 containers, LOW\n"
     )
     assert term("barback sales").startswith(
-        "Mitte, 2026-11-21: net sales €72.00, COGS €15.64, pour cost 21.72%, "
-        "gross profit €56.36, 3 receipts\n"
+        "Mitte, 2026-11-21: net sales 72,00\u00a0€, COGS 15,64\u00a0€, pour cost 21.72%, "
+        "gross profit 56,36\u00a0€, 3 receipts\n"
     )
     sales = json.loads(term("barback sales --json"))
     assert (sales["currency"], sales["net_sales"], sales["cogs"], sales["pour_cost_pct"]) == (
@@ -334,7 +335,7 @@ def test_metric_venue(term: Terminal, tmp_path: Path) -> None:
     term("barback count absolut 1150 ml")
     term("barback count aperol 2.7")
     assert term("barback variance").startswith(
-        "variance of 2 products between their counts: €2.19 in all\n"
+        "variance of 2 products between their counts: 2,19\u00a0€ in all\n"
     )
     variance = json.loads(term("barback variance --json"))["products"]
     assert [
@@ -352,5 +353,5 @@ def test_metric_venue(term: Terminal, tmp_path: Path) -> None:
         ("Aperol", 240, 300, 60, 25.0, "0.84"),
     ]
     assert term("barback variance absolut").startswith(
-        "Absolut Vodka: variance 50.0 ml (25.00%), costing €1.35\n"
+        "Absolut Vodka: variance 50.0 ml (25.00%), costing 1,35\u00a0€\n"
     )

@@ -6,6 +6,7 @@ The fake Slack learns `oauth.v2.access` here; the installation lands in `slack_i
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,15 @@ from tests.app.slack_world import (  # noqa: F401 (fixtures)
     text_of,
 )
 from tests.engine.usecases_world import World
-from tests.fakes.slack import APP_ID, BOT_USER_ID, TEAM_ID, FakeSlack, Json
+from tests.fakes.slack import (
+    APP_ID,
+    BOT_USER_ID,
+    TEAM_ID,
+    FakeSlack,
+    Json,
+    app_uninstalled_body,
+    tokens_revoked_body,
+)
 
 CLIENT_ID = "1234.5678"
 
@@ -88,6 +97,18 @@ async def count(world: SlackWorld, table: object) -> int:
         return int(await db.scalar(select(func.count()).select_from(table)))  # type: ignore[arg-type]
 
 
+async def install(sw: SlackWorld) -> None:
+    page = await sw.client.get("/slack/install")
+    state = re.search(r"state=([A-Za-z0-9_-]+)", await page.text())
+    assert state is not None
+    done = await sw.client.get(
+        "/slack/oauth_redirect",
+        params={"code": "the-code", "state": state.group(1)},
+        headers={"Cookie": f"slack-app-oauth-state={state.group(1)}"},
+    )
+    assert done.status == 200, await done.text()
+
+
 async def test_install_then_use_the_workspace(oauth_world: SlackWorld) -> None:
     sw = oauth_world
     page = await sw.client.get("/slack/install")
@@ -131,3 +152,43 @@ async def test_a_workspace_not_installed_is_not_served(oauth_world: SlackWorld) 
     assert "reinstall this app" in answer["text"]
     history = await reports.history(oauth_world.world.db.unit_of_work, "downtown", 1)
     assert all(entry.action != "count" for entry in history.entries)
+
+
+async def test_requests_use_the_bot_token_and_the_cached_auth_test(oauth_world: SlackWorld) -> None:
+    sw = oauth_world
+    await install(sw)
+    sw.slack.calls.clear()
+    await sw.ask("use downtown", user=ADMIN)
+    for _ in range(3):
+        await sw.ask("stock tito", user=ADMIN)
+    # One auth.test for the workspace's bot token, then Bolt's cache (keyed by the token).
+    [auth_test] = sw.slack.calls_to("auth.test")
+    assert auth_test.token == sw.slack.token
+
+
+@pytest.mark.parametrize("event", ["app_uninstalled", "tokens_revoked"])
+async def test_an_uninstalled_or_revoked_workspace_is_forgotten(
+    oauth_world: SlackWorld, event: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    sw = oauth_world
+    await install(sw)
+    assert "now uses Downtown" in (await sw.ask("use downtown", user=ADMIN))["text"]
+    body = app_uninstalled_body() if event == "app_uninstalled" else tokens_revoked_body()
+    status, text, _ = await sw.post(body, content_type="application/json")
+    assert (status, text) == (200, "")
+    # Events are acknowledged first and handled after: wait for the bot's row to go.
+    deadline = asyncio.get_running_loop().time() + 10
+    while await count(sw, slack_bots) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+    assert await count(sw, slack_bots) == 0  # nothing may use the dead token any more
+    if event == "app_uninstalled":
+        assert await count(sw, slack_installations) == 0
+    assert "reinstall this app" in (await sw.ask("stock", user=ADMIN))["text"]
+    async with sw.world.db.engine.connect() as db:  # the venue stays the workspace's
+        assert await db.scalar(select(venue_settings.c.slack_team_id)) == TEAM_ID
+    assert any(
+        TEAM_ID in r.getMessage() and r.name == "bot.slack.uninstall" for r in caplog.records
+    )
+
+    await install(sw)  # a reinstall: a new bot row, served at once
+    assert "Tito" in text_of(await sw.ask("stock tito", user=ADMIN))

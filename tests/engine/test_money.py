@@ -64,7 +64,9 @@ def test_json_and_display() -> None:
     assert Money(1850, "USD").display() == "$18.50"
     assert Money(-300, "USD").display() == "-$3.00"
     assert Money(123_456, "USD").display() == "$1,234.56"
-    assert Money(1200, "ISK").display() == "1,200 ISK"
+    # Without a venue's locale, the currency's own country's (engine/money_text.py).
+    assert Money(1200, "ISK").display() == "1.200\u00a0kr."
+    assert Money(1250, "CAD").display() == "$12.50"
 
 
 def test_money_never_mixes_currencies() -> None:

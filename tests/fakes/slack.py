@@ -6,6 +6,10 @@ encoding, retries and `files_upload_v2` rather than a mock of them. Everything i
 assertions: `messages` by channel, `ephemerals`, `home` views by user, `modals`, `uploads` (with
 the bytes) and `responses` (POSTs to the response_urls handed out by `response_url()`).
 
+Every message, response_url post and view is checked against Block Kit's limits with slack_sdk's
+models (`tests.fakes.block_kit`) and refused as Slack refuses it (`invalid_blocks`,
+`msg_blocks_too_long`, ...; the details in `refused`).
+
 Failures are planned per method and consumed in order: `rate_limit` (HTTP 429 + Retry-After),
 `server_error` (HTTP 500) and `fail` (HTTP 200 `ok: false`). The upload URL fails with
 `server_error("upload")`.
@@ -29,13 +33,15 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from tests.fakes.block_kit import message_error, view_error
+
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 APP_ID = "A0BARBACK"
 SCOPES = (
     "commands,chat:write,chat:write.public,files:write,files:read,channels:read,groups:read,"
-    "users:read"
+    "channels:history,groups:history,users:read"
 )
 MAX_RESPONSE_URL_USES = 5  # Slack: up to 5 responses within 30 minutes (§3.1)
 
@@ -109,6 +115,7 @@ class FakeSlack:
     responses: list[ResponsePost] = field(default_factory=list)
     shared: list[Json] = field(default_factory=list)  # files shared in channels, files.list shape
     shared_data: dict[str, bytes] = field(default_factory=dict)  # file id -> its bytes
+    refused: list[str] = field(default_factory=list)  # Block Kit errors answered, with details
     _failures: dict[str, deque[_Failure]] = field(default_factory=lambda: defaultdict(deque))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _epoch: int = field(default_factory=lambda: int(time.time()))
@@ -298,6 +305,9 @@ class FakeSlack:
         body = await request.json()
         if len(self.responses_to(url)) >= MAX_RESPONSE_URL_USES:
             return web.Response(status=404, text="used_url")
+        if (error := message_error(body)) is not None:
+            self.refused.append(error)
+            return web.Response(status=400, text=error.split(":")[0])
         self.responses.append(ResponsePost(url, body))
         return web.Response(text="ok")
 
@@ -350,8 +360,7 @@ class FakeSlack:
             raise ApiError("channel_not_found")
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
             raise ApiError("no_text")
-        if len(params.get("blocks") or ()) > 50:
-            raise ApiError("invalid_blocks")
+        self._check_blocks(message_error(params))
         channel = self.channels.get(params["channel"])
         if channel is not None and not channel["is_member"]:
             raise ApiError("not_in_channel")
@@ -387,15 +396,17 @@ class FakeSlack:
                 return {"channel": params["channel"], "ts": message["ts"], "message": message}
         raise ApiError("message_not_found")
 
+    def _check_blocks(self, error: str | None) -> None:
+        """Block Kit's limits, checked with slack_sdk's models (`tests.fakes.block_kit`)."""
+        if error is not None:
+            self.refused.append(error)
+            raise ApiError(error.split(":")[0])
+
     def _view(self, view: Json, view_id: str | None = None) -> Json:
-        blocks = view.get("blocks") or ()
-        if len(blocks) > 100 or len(view.get("private_metadata") or "") > 3000:
-            raise ApiError("invalid_arguments")
-        ids = [block["block_id"] for block in blocks if block.get("block_id")]
+        self._check_blocks(view_error(view))
+        ids = [block["block_id"] for block in view.get("blocks") or () if block.get("block_id")]
         if len(ids) != len(set(ids)) or any(len(block_id) > 255 for block_id in ids):
             raise ApiError("invalid_arguments")  # Slack: "duplicate block_id" / too long
-        if len((view.get("title") or {}).get("text", "")) > 24:
-            raise ApiError("invalid_arguments")
         vid = view_id or f"V{next(self._ids):08d}"
         return {
             "private_metadata": "",
@@ -732,12 +743,12 @@ def block_suggestion_payload(
     }
 
 
-def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
-    """The Events API JSON body of app_home_opened (§3.5); send with application/json."""
+def event_body(event: Mapping[str, Any], *, team_id: str = TEAM_ID) -> str:
+    """An Events API delivery (`event_callback`) of `event`; send with application/json."""
     return json.dumps(
         {
             "token": "verification-token-unused",
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "api_app_id": APP_ID,
             "type": "event_callback",
             "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
@@ -745,18 +756,31 @@ def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": TEAM_ID,
+                    "team_id": team_id,
                     "user_id": BOT_USER_ID,
                     "is_bot": True,
                     "is_enterprise_install": False,
                 }
             ],
-            "event": {
-                "type": "app_home_opened",
-                "user": user_id,
-                "channel": "D0HOME",
-                "tab": tab,
-                "event_ts": f"{int(time.time())}.000200",
-            },
+            "event": {"event_ts": f"{int(time.time())}.000200", **event},
         }
+    )
+
+
+def app_home_opened_body(user_id: str = "U0MANAGER", tab: str = "home") -> str:
+    """The Events API JSON body of app_home_opened (§3.5); send with application/json."""
+    return event_body({"type": "app_home_opened", "user": user_id, "channel": "D0HOME", "tab": tab})
+
+
+def app_uninstalled_body() -> str:
+    """What Slack sends when a workspace removes the app (api.slack.com/events/app_uninstalled)."""
+    return event_body({"type": "app_uninstalled"})
+
+
+def tokens_revoked_body(
+    *, bot: tuple[str, ...] = (BOT_USER_ID,), oauth: tuple[str, ...] = ()
+) -> str:
+    """What Slack sends when tokens are revoked (api.slack.com/events/tokens_revoked)."""
+    return event_body(
+        {"type": "tokens_revoked", "tokens": {"oauth": list(oauth), "bot": list(bot)}}
     )

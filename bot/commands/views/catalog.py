@@ -32,7 +32,7 @@ def products_reply(report: ProductsReport) -> Reply:
                 p.name,
                 p.category or "",
                 f.quantity_text(p.container_size, venue),
-                f.money_text(p.cost_per_container),
+                f.money_text(p.cost_per_container, venue),
                 f.containers_text(p.par),
                 f.containers_text(p.reorder_at),
             )

@@ -74,7 +74,7 @@ def count_session_reply(session: CountSession, who: str) -> Reply:
     rows = session.variances
     total = sum((row.variance.cost for row in rows), Cost.zero(venue.currency))
     if rows:
-        lines.append(m.COUNT_SESSION_VARIANCE.format(cost=f.money_text(total)))
+        lines.append(m.COUNT_SESSION_VARIANCE.format(cost=f.money_text(total, venue)))
     varied = {row.product.id for row in rows}
     first = [c.product.name for c in session.counted if c.product.id not in varied]
     if first:
@@ -95,7 +95,7 @@ def count_session_reply(session: CountSession, who: str) -> Reply:
                 row.product.name,
                 f.short_quantity(row.variance.variance, venue),
                 f.pct_text(row.variance.pct),
-                f.money_text(row.variance.cost),
+                f.money_text(row.variance.cost, venue),
             )
             for row in rows[:GLANCE]
         ),

@@ -39,7 +39,11 @@ def why_reply(report: WhyReport) -> Reply:
     if count is not None:
         rows.append((f.instant_text(count.at, venue), m.WHY_COUNT, q(count.quantity), ""))
     for r in report.receivings:
-        cost = "" if r.cost_per_container is None else f" @ {f.money_text(r.cost_per_container)}"
+        cost = (
+            ""
+            if r.cost_per_container is None
+            else f" @ {f.money_text(r.cost_per_container, venue)}"
+        )
         detail = "" if r.containers is None else f"{f.containers_text(r.containers)}{cost}"
         rows.append((f.instant_text(r.at, venue), m.WHY_RECEIVED, "+" + q(r.quantity), detail))
     for w in report.waste:
@@ -107,7 +111,7 @@ def simulate_reply(report: SimulationReport) -> Reply:
     venue, names = report.venue, report.product_names
     with_text = (" with " + ", ".join(x.name for x in report.modifiers)) if report.modifiers else ""
     summary = m.SIMULATE.format(
-        item=report.pos_item.name, modifiers=with_text, cogs=f.money_text(report.cogs)
+        item=report.pos_item.name, modifiers=with_text, cogs=f.money_text(report.cogs, venue)
     )
     if report.unmapped:
         summary += "\n" + m.SIMULATE_UNMAPPED.format(
@@ -121,7 +125,11 @@ def simulate_reply(report: SimulationReport) -> Reply:
             Column(m.COL_COGS, "right"),
         ),
         rows=tuple(
-            (names[mv.product_id], f.quantity_text(mv.quantity, venue), f.money_text(mv.cogs))
+            (
+                names[mv.product_id],
+                f.quantity_text(mv.quantity, venue),
+                f.money_text(mv.cogs, venue),
+            )
             for mv in report.movements
         ),
     )

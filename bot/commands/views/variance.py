@@ -20,11 +20,11 @@ def variance_reply(report: VarianceReport) -> Reply:
             name=row.product.name,
             variance=f.quantity_text(v.variance, venue),
             pct=f.pct_text(v.pct),
-            cost=f.money_text(v.cost),
+            cost=f.money_text(v.cost, venue),
         )
     elif rows:
         total = sum((row.variance.cost for row in rows), Cost.zero(venue.currency))
-        summary = m.VARIANCE_ALL.format(n=len(rows), cost=f.money_text(total))
+        summary = m.VARIANCE_ALL.format(n=len(rows), cost=f.money_text(total, venue))
     else:
         summary = m.VARIANCE_NONE
     tables = []
@@ -62,7 +62,7 @@ def variance_cells(row: VarianceRow, venue: Venue) -> tuple[str, ...]:
         f.short_quantity(v.actual, venue),
         f.short_quantity(v.variance, venue),
         f.pct_text(v.pct),
-        f.money_text(v.cost),
+        f.money_text(v.cost, venue),
     )
 
 

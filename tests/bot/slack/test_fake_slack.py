@@ -93,8 +93,11 @@ async def test_views_open_publish_update(slack: FakeSlack, client: AsyncWebClien
             user_id="U0SAM", view={**home, "blocks": [home["blocks"][0]] * 101}
         )
 
-    updated = await client.views_update(view_id=opened["view"]["id"], view={**modal, "blocks": []})
-    assert updated["view"]["blocks"] == []
+    two = [{"type": "divider"}, {"type": "divider"}]
+    updated = await client.views_update(view_id=opened["view"]["id"], view={**modal, "blocks": two})
+    assert updated["view"]["blocks"] == two
+    with pytest.raises(SlackApiError, match="invalid_arguments"):  # a view has 1 to 100 blocks
+        await client.views_update(view_id=opened["view"]["id"], view={**modal, "blocks": []})
 
 
 async def test_files_upload_v2_end_to_end(slack: FakeSlack, client: AsyncWebClient) -> None:

@@ -8,7 +8,17 @@ import pytest
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.home import HOME_REFRESH_ACTION_ID, Dashboard, LowStock, TopItem, home_view
+from bot.slack.home import (
+    HOME_PAGE_ACTION_ID,
+    HOME_REFRESH_ACTION_ID,
+    VENUES_PER_PAGE,
+    Dashboard,
+    LowStock,
+    TopItem,
+    home_page,
+    home_view,
+)
+from tests.fakes.block_kit import assert_view_ok
 from tests.fakes.slack import FakeSlack
 
 AS_OF = datetime(2026, 11, 21, 18, 30, tzinfo=UTC)
@@ -57,12 +67,41 @@ def test_no_venue() -> None:
 
 
 @pytest.mark.parametrize("venues", [1, 13, 14, 50])
-def test_never_100_blocks(venues: int) -> None:
-    view = home_view([dashboard(f"Venue {n}", low=40) for n in range(venues)], as_of=AS_OF)
-    View(**view).validate_json()
-    assert len(view["blocks"]) < 100
-    if venues > 13:
-        assert f"and {venues - 13} more venues" in str(view["blocks"][-1])
+def test_never_100_blocks_and_every_venue_on_some_page(venues: int) -> None:
+    boards = [dashboard(f"Venue {n}", low=40) for n in range(venues)]
+    pages = -(-venues // VENUES_PER_PAGE)
+    seen: list[str] = []
+    for page in range(pages):
+        view = home_view(boards, as_of=AS_OF, page=page)
+        assert_view_ok(view)
+        seen += [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
+        buttons = {
+            e["text"]["text"]: e["value"]
+            for b in view["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+        }
+        expected = {}
+        if page > 0:
+            expected["‹ Previous venues"] = str(page - 1)
+        if page + 1 < pages:
+            expected["Next venues ›"] = str(page + 1)
+        assert buttons == expected
+        assert all(
+            e["action_id"] == HOME_PAGE_ACTION_ID
+            for b in view["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+        )
+        assert view["blocks"][0]["accessory"]["value"] == str(page)  # Refresh keeps the page
+    assert seen == [f"Venue {n}" for n in range(venues)]
+
+
+def test_a_page_past_the_end_shows_the_last() -> None:
+    boards = [dashboard(f"Venue {n}") for n in range(20)]
+    last = home_view(boards, as_of=AS_OF, page=(20 - 1) // VENUES_PER_PAGE)
+    assert home_view(boards, as_of=AS_OF, page=99) == last
+    assert home_page("7") == 7 and home_page(None) == 0 and home_page("-3") == 0
 
 
 def test_naive_time_is_refused() -> None:
