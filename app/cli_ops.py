@@ -99,6 +99,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.clock import SystemClock
     from app.notify import run_notifications
     from app.processing import event_processor
+    from app.shopify import open_shopify
     from app.square import open_square
     from app.webhooks import GATHER_SECONDS, WORKER_BATCH
     from app.worker import InboxWorker
@@ -109,10 +110,14 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     database = await open_database(settings.database_url)
     clock = SystemClock()
     square = await open_square(settings, database, clock.now)
+    shopify = await open_shopify(settings, database, clock.now)
     try:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-        processor = event_processor(database, clock.now, None, readers=readers)
         jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        if shopify is not None:
+            readers["shopify"] = shopify.reader
+            jobs.append(shopify.reconciler(database, clock.now).run)
+        processor = event_processor(database, clock.now, None, readers=readers)
         worker = InboxWorker(
             SqlInbox(database.engine),
             processor.process_many,
@@ -141,6 +146,8 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     finally:
         if square is not None:
             await square.close()
+        if shopify is not None:
+            await shopify.close()
         await database.close()
 
 

@@ -20,12 +20,14 @@ from app.clock import SystemClock
 from app.config import Settings
 from app.keys import database_key, metrics_key
 from app.processing import event_processor
+from app.shopify import ShopifyParts, open_shopify
 from app.square import SquareParts, open_square
 from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.processing import EventReader
+from integrations.shopify import routes as shopify_routes
 from integrations.square.routes import (
     CALLBACK_PATH,
     ConnectDoors,
@@ -43,6 +45,7 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+shopify_key = web.AppKey("shopify", ShopifyParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     worker_default = worker
     app.router.add_routes(webhook_routes())
     app.router.add_routes(connect_routes())
+    app.router.add_routes(shopify_routes.connect_routes())
     metrics = WebhookMetrics(app[metrics_key].registry)
     app[webhook_metrics_key] = metrics
 
@@ -70,12 +74,16 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         database = app[database_key]
         clock = SystemClock()
         square = await open_square(settings, database, clock.now)
+        shopify = await open_shopify(settings, database, clock.now)
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            if shopify is not None:
+                readers["shopify"] = shopify.reader
+                jobs.append(shopify.reconciler(database, clock.now).run)
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -99,12 +107,20 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
+            shopify=None if shopify is None else shopify.provider,
+            shop_venue=None if shopify is None else shopify.shop_venue,
         )
         if square is not None:
             app[square_key] = square
             connect = connect_doors(settings, database, square, clock.now)
             if connect is not None:
                 app[connect_doors_key] = connect
+        if shopify is not None:
+            app[shopify_key] = shopify
+            venues = VenueDoors(database)
+            app[shopify_routes.connect_doors_key] = shopify.connect_doors(
+                settings, database, venues.venue_id, clock.now
+            )
         await writer.start()
         if worker is not None:
             worker.start()
@@ -118,6 +134,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                     await worker.stop()
                 if square is not None:
                     await square.close()
+                if shopify is not None:
+                    await shopify.close()
 
     app.cleanup_ctx.append(webhooks_ctx)
 
@@ -154,6 +172,10 @@ class VenueDoors:
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
         self._cache[slug] = (time.monotonic(), door)
         return door
+
+    async def venue_id(self, slug: str) -> int | None:
+        door = await self.get(slug)
+        return None if door is None else door.venue_id
 
 
 def connect_doors(

@@ -8,10 +8,14 @@
   may both number events `evt-1`) and the 200 follows its commit.
 - `POST /webhooks/square`: `x-square-hmacsha256-signature` over `SQUARE_WEBHOOK_URL` + body (401);
   the envelope gives the dedupe key; stored with the bound venue, or none.
+- `POST /webhooks/shopify`: `X-Shopify-Hmac-Sha256` over the body with the client secret, and a
+  delivery triggered more than a day ago (401); the headers give the dedupe key
+  (`X-Shopify-Webhook-Id`) and the shop; stored with the shop's venue, or none.
 
-Decision (unknown Square merchant): the event is stored with no venue and answered 200. Square
-retries non-2xx for 3 days and then disables the subscription; the worker marks it `skipped` with
-the reason, visible in `barback events`, and replayable once the merchant connects.
+Decision (unknown Square merchant, unknown Shopify shop): the event is stored with no venue and
+answered 200. Square retries non-2xx for 3 days and then disables the subscription, Shopify
+deletes it after 8 failed deliveries; the worker marks the event `skipped` with the reason,
+visible in `barback events`, and replayable once the merchant or shop connects.
 
 The sink failing (database down, writer overloaded) is a 503 so the POS retries. Every refusal is
 counted (`WebhookCounters.rejected`) and logged with its reason, never a secret or the body.
@@ -68,6 +72,10 @@ class WebhookDoors:
     """The Square provider (verify + envelope); None: Square is not configured (404)."""
     merchant_venue: Callable[[str], Awaitable[int | None]] | None = None
     """The venue a Square merchant is bound to (None: unknown merchant)."""
+    shopify: Provider | None = None
+    """The Shopify provider (verify + envelope); None: Shopify is not configured (404)."""
+    shop_venue: Callable[[str], Awaitable[int | None]] | None = None
+    """The venue a Shopify shop is bound to (None: unknown shop)."""
     max_body_bytes: int = MAX_BODY_BYTES
 
 
@@ -80,6 +88,7 @@ def webhook_routes() -> list[web.RouteDef]:
     return [
         web.post("/webhooks/generic/{venue}", generic),
         web.post("/webhooks/square", square),
+        web.post("/webhooks/shopify", shopify),
     ]
 
 
@@ -123,9 +132,25 @@ async def generic(request: web.Request) -> web.StreamResponse:
 
 async def square(request: web.Request) -> web.StreamResponse:
     doors = _doors(request)
-    provider = doors.square
-    if provider is None or doors.merchant_venue is None:
-        return _refuse(doors, "square", 404, "not_configured", "Square is not configured")
+    return await _pos_webhook(request, doors, "Square", doors.square, doors.merchant_venue)
+
+
+async def shopify(request: web.Request) -> web.StreamResponse:
+    doors = _doors(request)
+    return await _pos_webhook(request, doors, "Shopify", doors.shopify, doors.shop_venue)
+
+
+async def _pos_webhook(
+    request: web.Request,
+    doors: WebhookDoors,
+    title: str,
+    provider: Provider | None,
+    account_venue: Callable[[str], Awaitable[int | None]] | None,
+) -> web.StreamResponse:
+    """A POS's webhook: verify, read the envelope, find the venue of its account, store."""
+    if provider is None or account_venue is None:
+        name = title.lower()
+        return _refuse(doors, name, 404, "not_configured", f"{title} is not configured")
     too_big = _too_big(request, doors, provider.name)
     if too_big is not None:
         return too_big
@@ -142,12 +167,12 @@ async def square(request: web.Request) -> web.StreamResponse:
     except InvalidInput as bad:
         return _refuse(doors, provider.name, 400, "bad_payload", str(bad))
     try:
-        venue_id = None if event.account is None else await doors.merchant_venue(event.account)
+        venue_id = None if event.account is None else await account_venue(event.account)
     except Exception as error:
         return _unavailable(doors, provider.name, error)
     if venue_id is None:
         logger.warning(
-            "webhook from a merchant bound to no venue: stored, will be skipped",
+            "webhook from an account bound to no venue: stored, will be skipped",
             extra={"provider": provider.name, "merchant": event.account},
         )
     return await _store(doors, event, venue_id)
