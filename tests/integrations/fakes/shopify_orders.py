@@ -38,6 +38,11 @@ def allocation(amount: str, index: int = 0, currency: str = "USD") -> Json:
     }
 
 
+def variant_of(title: str) -> int:
+    """The variant id `make_line` gives a catalogue product by default: one per title."""
+    return 47_000_000_000_000 + sum(map(ord, title)) * 7919
+
+
 def make_line(
     line_id: int,
     title: str,
@@ -54,7 +59,7 @@ def make_line(
     """A line item; `variant_id` defaults to one derived from the title (a catalogue product),
     `variant_id=0` makes a custom sale (no product); `modifiers` go in one `Modifier` property."""
     if variant_id is None:
-        variant_id = 47_000_000_000_000 + sum(map(ord, title)) * 7919
+        variant_id = variant_of(title)
     name = f"{title} - {variant_title}" if variant_title else title
     line: Json = {
         "id": line_id,
