@@ -47,6 +47,8 @@ webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
 shopify_key = web.AppKey("shopify", ShopifyParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
+run_jobs_key = web.AppKey("run_jobs", bool)
+"""False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                 jobs.append(shopify.reconciler(database, clock.now).run)
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
+            if not app.get(run_jobs_key, True):
+                jobs = []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
