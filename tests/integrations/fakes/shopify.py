@@ -15,7 +15,11 @@ tokens with rotating refresh tokens when `expiring` is on), `GET locations.json`
 orders/<id>.json`, `GET orders.json` (`status`, `updated_at_min`/`_max`, `limit`, and `Link`
 header cursors: a `page_info` request may carry only `limit`), `GET`/`POST webhooks.json`.
 Switches: `outage(n)` (503), `rate_limit(n, retry_after)` (429 + `Retry-After`), `stall(n, s)`.
-`requests` records every call. `python -m tests.integrations.fakes.shopify` serves it alone.
+`requests` records every call.
+
+`python -m tests.integrations.fakes.shopify [--port 8765]` serves it alone, to try the connect
+steps by hand; `POST /<shop>/_fake/sales` (`{"title": ..., "price": "8.00", "quantity": 2}`) then
+rings up a paid POS sale and delivers its `orders/paid` webhook to the shop's subscriptions.
 """
 
 from __future__ import annotations
@@ -35,7 +39,14 @@ import aiohttp
 from aiohttp import web
 
 from integrations.shopify.verify import sign_query
-from tests.integrations.fakes.shopify_orders import LOCATION_ID, SHOP, Json, deliver
+from tests.integrations.fakes.shopify_orders import (
+    LOCATION_ID,
+    SHOP,
+    Json,
+    deliver,
+    make_line,
+    make_order,
+)
 
 CLIENT_ID = "fake-shopify-client-id"
 CLIENT_SECRET = "fake-shopify-client-secret"
@@ -153,6 +164,7 @@ class FakeShopify:
         app.router.add_get(api + "/orders.json", self._orders)
         app.router.add_get(api + "/webhooks.json", self._webhooks)
         app.router.add_post(api + "/webhooks.json", self._subscribe)
+        app.router.add_post("/{shop}/_fake/sales", self._sell)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -292,6 +304,20 @@ class FakeShopify:
         store.subscriptions.append(created)
         return web.json_response({"webhook": created}, status=201)
 
+    async def _sell(self, request: web.Request) -> web.Response:
+        """Not Shopify's: the POS rings up a paid sale (`{"title", "price", "quantity"}`), and
+        Shopify delivers `orders/paid` to the shop's subscriptions."""
+        shop, sale = request.match_info["shop"], await request.json()
+        store = self.store(shop)
+        order_id = 1001 + len(store.orders)
+        line = make_line(order_id * 10, str(sale["title"]), str(sale["price"]),
+                         quantity=int(sale.get("quantity", 1)))  # fmt: skip
+        stamp = self.now().isoformat(timespec="seconds")
+        order = make_order(order_id, [line], processed_at=stamp)
+        self.add_order(order, shop)
+        delivered = await self.push("orders/paid", order, shop)
+        return web.json_response({"order_id": order_id, "delivered": delivered})
+
 
 def _matches(order: Json, filters: dict[str, str]) -> bool:
     updated = _instant(order["updated_at"])
@@ -312,3 +338,25 @@ def _errors(status: int, message: str, headers: dict[str, str] | None = None) ->
 
 def _oauth_error(error: str, description: str) -> web.Response:
     return web.json_response({"error": error, "error_description": description}, status=400)
+
+
+async def _serve_alone(port: int) -> None:
+    async with FakeShopify(port=port) as fake:
+        root = fake.base_url.removesuffix("/{shop}")
+        print(f"fake Shopify on {root}, shop {SHOP}; Ctrl-C stops it. For barback:")
+        print(f"  export SHOPIFY_CLIENT_ID={fake.client_id} SHOPIFY_CLIENT_SECRET="
+              f"{fake.client_secret} SHOPIFY_BASE_URL='{fake.base_url}'")  # fmt: skip
+        print("Ring up a sale once the shop is connected:")
+        sale = """'{"title": "Tito\\u0027s Shot", "price": "8.00", "quantity": 2}'"""
+        print(f"  curl -s -X POST {root}/{SHOP}/_fake/sales -d {sale}")
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import argparse
+    import contextlib
+
+    parser = argparse.ArgumentParser(description="A fake Shopify on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_alone(parser.parse_args().port))
