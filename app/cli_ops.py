@@ -102,7 +102,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.shopify import open_shopify
     from app.square import open_square
     from app.webhooks import GATHER_SECONDS, WORKER_BATCH
-    from app.worker import InboxWorker
+    from app.worker import InboxWorker, Job
     from integrations.processing import EventReader
     from storage.database import open_database
     from storage.inbox import SqlInbox
@@ -113,7 +113,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     shopify = await open_shopify(settings, database, clock.now)
     try:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-        jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        jobs: list[Job] = [] if square is None else [square.reconciler(database, clock.now).run]
         if shopify is not None:
             readers["shopify"] = shopify.reader
             jobs.append(shopify.reconciler(database, clock.now).run)

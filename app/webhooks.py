@@ -23,7 +23,7 @@ from app.processing import event_processor
 from app.shopify import ShopifyParts, open_shopify
 from app.square import SquareParts, open_square
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker
+from app.worker import InboxWorker, Job
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.processing import EventReader
@@ -80,7 +80,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            jobs: list[Job] = [] if square is None else [square.reconciler(database, clock.now).run]
             if shopify is not None:
                 readers["shopify"] = shopify.reader
                 jobs.append(shopify.reconciler(database, clock.now).run)

@@ -133,7 +133,7 @@ async def test_a_paid_order_books_once_however_often_it_comes(
     assert await stored(database, state="done") == 2
     result = await books(world)
     assert figures(result) == (1, 1, 1600)
-    # Two shots of 44,360 µl from 2 x 750 ml... no count yet: on hand starts at 0.
+    # Two shots of 44,360 µl each, and no count yet: on hand starts at 0.
     assert result.on_hand == (("Tito's Vodka", -88_720),)
     assert shopify.calls("/orders/1001.json") == []  # the webhook carried the order
 
@@ -199,6 +199,20 @@ async def test_an_unknown_shop_is_stored_and_skipped_with_the_reason(
     [event] = await SqlInbox(database.engine).list()
     assert event.venue_id is None and event.state.value == "skipped"
     assert "stranger.myshopify.com is not connected" in (event.last_error or "")
+
+
+async def test_topics_that_change_no_stock_are_skipped(
+    database: Database, aiohttp_client: AiohttpClient, shopify: FakeShopify
+) -> None:
+    world = await connected_bar(database, shopify)
+    client = await aiohttp_client(app_for(database, shopify))
+    assert await send(client, "app/uninstalled", {"id": 1, "domain": SHOP}) == 200
+    assert await send(client, "orders/delete", {"id": 1008}) == 200
+    await settled(database)
+    reasons = sorted(e.last_error or "" for e in await SqlInbox(database.engine).list())
+    assert "app/uninstalled events do not change inventory" in reasons[0]
+    assert "order 1008 is unknown, not paid" in reasons[1]
+    assert figures(await books(world)) == (0, 0, 0)
 
 
 async def test_refused_deliveries_store_nothing(
