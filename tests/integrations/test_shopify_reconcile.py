@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 import pytest
@@ -62,10 +63,10 @@ async def setup(
     return world, connections
 
 
-def sale(order_id: int, updated: datetime, **kwargs: object) -> dict[str, object]:
+def sale(order_id: int, updated: datetime, **kwargs: Any) -> dict[str, Any]:
     line = make_line(order_id * 10, "Tito's Shot", "8.00")
     stamp = updated.isoformat()
-    return make_order(order_id, [line], processed_at=stamp, updated_at=stamp, **kwargs)  # type: ignore[arg-type]
+    return make_order(order_id, [line], processed_at=stamp, updated_at=stamp, **kwargs)
 
 
 def reconciler(
@@ -128,6 +129,19 @@ async def test_a_refund_polled_with_its_sale_books_once(
         await job.run()
     result = await books(world)
     assert (result.receipts, result.net_sales) == (1, 0)
+
+
+async def test_a_rate_limit_is_waited_out_within_the_run(
+    database: Database, shopify: FakeShopify
+) -> None:
+    world, _ = await setup(database, shopify)
+    for n in range(1, 4):
+        shopify.add_order(sale(n, NOW - timedelta(minutes=n)))
+    shopify.rate_limit(2, retry_after=0.05)
+    async with aiohttp.ClientSession() as session:
+        [result] = await reconciler(database, session, shopify, lambda: NOW).run()
+    assert (result.orders, result.failed) == (3, False)
+    assert (await books(world)).receipts == 3
 
 
 async def test_a_failing_shop_keeps_its_cursor(database: Database, shopify: FakeShopify) -> None:
