@@ -19,10 +19,12 @@ from cryptography.fernet import Fernet
 
 from app.config import PosSettings, Settings
 from app.processing import order_booker
+from integrations.api_calls import ApiObserver
+from integrations.polling import Reconciler
 from integrations.shopify.client import ShopifyClient
 from integrations.shopify.provider import ShopifyProvider
 from integrations.shopify.reader import ShopifyReader
-from integrations.shopify.reconcile import ShopifyReconciler
+from integrations.shopify.reconcile import ShopifyPoller
 from integrations.shopify.refunds import PROVIDER
 from integrations.shopify.routes import CALLBACK_PATH, WEBHOOK_PATH, ConnectDoors
 from integrations.shopify.shops import DEFAULT_BASE_URL
@@ -33,6 +35,8 @@ from storage.job_runs import SqlJobRuns
 from storage.oauth_states import SqlOAuthStates
 
 logger = logging.getLogger(__name__)
+
+REQUIRED = ("SHOPIFY_CLIENT_ID", "SHOPIFY_CLIENT_SECRET")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +53,14 @@ class ShopifyParts:
         connection = await self.connections.get(PROVIDER, shop)
         return None if connection is None else connection.venue_id
 
-    def reconciler(self, database: Database, now: Callable[[], datetime]) -> ShopifyReconciler:
+    def reconciler(
+        self, database: Database, now: Callable[[], datetime], *, once_per_slot: bool = True
+    ) -> Reconciler:
         """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""
-        return ShopifyReconciler(
-            self.client,
-            self.provider,
-            self.tokens,
-            self.connections,
-            order_booker(database, now),
-            now,
-            runs=SqlJobRuns(database.engine),
-        )
+        poller = ShopifyPoller(self.client, self.provider, self.tokens)
+        runs = SqlJobRuns(database.engine) if once_per_slot else None
+        book = order_booker(database, now)
+        return Reconciler(poller, self.connections, book, now, runs=runs)
 
     def connect_doors(
         self,
@@ -88,29 +89,29 @@ class ShopifyParts:
         await self.session.close()
 
 
-def shopify_configured(settings: Settings) -> bool:
-    shopify = settings.pos.get(PROVIDER)
-    return bool(
-        shopify is not None
-        and shopify.client_id is not None
-        and shopify.client_secret is not None
-        and settings.secret_key is not None
-    )
+def missing_settings(settings: Settings) -> tuple[str, ...]:
+    """The Shopify settings still unset (empty: Shopify is configured)."""
+    shopify = settings.pos[PROVIDER]
+    values = (shopify.client_id, shopify.client_secret)
+    return tuple(name for name, value in zip(REQUIRED, values, strict=True) if value is None)
 
 
 async def open_shopify(
-    settings: Settings, database: Database, now: Callable[[], datetime]
+    settings: Settings,
+    database: Database,
+    now: Callable[[], datetime],
+    observer: ApiObserver | None = None,
 ) -> ShopifyParts | None:
     """Shopify's parts, or None (said once in the log) when it is not configured."""
-    shopify = settings.pos.get(PROVIDER)
-    if shopify is None or not shopify_configured(settings):
-        if shopify is not None and shopify.configured:
+    shopify = settings.pos[PROVIDER]
+    if missing_settings(settings) or settings.secret_key is None:
+        if shopify.configured:
             logger.warning("Shopify is off: it needs a secret key too")
         return None
     assert shopify.client_id is not None and shopify.client_secret is not None
     assert settings.secret_key is not None
     session = aiohttp.ClientSession()
-    client = ShopifyClient(session, shopify.base_url or DEFAULT_BASE_URL)
+    client = ShopifyClient(session, shopify.base_url or DEFAULT_BASE_URL, observer=observer)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     secret = shopify.client_secret.reveal()
     tokens = ShopifyTokens(connections, client, shopify.client_id, secret, now)

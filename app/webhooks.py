@@ -22,6 +22,7 @@ from app.keys import database_key, metrics_key
 from app.processing import event_processor
 from app.shopify import ShopifyParts, open_shopify
 from app.square import SquareParts, open_square
+from app.toast import ToastParts, open_toast
 from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker, Job
 from engine.errors import NotFound
@@ -34,7 +35,13 @@ from integrations.square.routes import (
     connect_doors_key,
     connect_routes,
 )
-from integrations.web import VenueDoor, WebhookDoors, webhook_doors_key, webhook_routes
+from integrations.web import (
+    PosDoor,
+    VenueDoor,
+    WebhookDoors,
+    webhook_doors_key,
+    webhook_routes,
+)
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
@@ -45,6 +52,7 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+toast_key = web.AppKey("toast", ToastParts)
 shopify_key = web.AppKey("shopify", ShopifyParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
 run_jobs_key = web.AppKey("run_jobs", bool)
@@ -75,12 +83,22 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
         database = app[database_key]
         clock = SystemClock()
-        square = await open_square(settings, database, clock.now)
-        shopify = await open_shopify(settings, database, clock.now)
+        square = await open_square(settings, database, clock.now, metrics)
+        toast = await open_toast(settings, database, clock.now, metrics)
+        shopify = await open_shopify(settings, database, clock.now, metrics)
+        for configured in ("square", square), ("toast", toast), ("shopify", shopify):
+            if configured[1] is not None:
+                metrics.declare(configured[0])
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
-            readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
-            jobs: list[Job] = [] if square is None else [square.reconciler(database, clock.now).run]
+            readers: dict[str, EventReader] = {}
+            jobs: list[Job] = []
+            if square is not None:
+                readers["square"] = square.reader
+                jobs.append(square.reconciler(database, clock.now).run)
+            if toast is not None:
+                readers["toast"] = toast.reader
+                jobs.append(toast.reconciler(database, clock.now).run)
             if shopify is not None:
                 readers["shopify"] = shopify.reader
                 jobs.append(shopify.reconciler(database, clock.now).run)
@@ -104,6 +122,11 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             logger.info("webhooks are stored here; `barback worker` books them")
         writer = inbox_writer(database, on_commit=None if worker is None else worker.wake)
         app[writer_key] = writer
+        pos: dict[str, PosDoor] = {}
+        if toast is not None:
+            pos["toast"] = PosDoor(toast.provider, toast.restaurant_venue)
+        if shopify is not None:
+            pos["shopify"] = PosDoor(shopify.provider, shopify.shop_venue)
         app[webhook_doors_key] = WebhookDoors(
             sink=_Sink(writer),
             venue_door=VenueDoors(database).get,
@@ -111,20 +134,21 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
-            shopify=None if shopify is None else shopify.provider,
-            shop_venue=None if shopify is None else shopify.shop_venue,
+            pos=pos,
         )
-        if square is not None:
-            app[square_key] = square
-            connect = connect_doors(settings, database, square, clock.now)
-            if connect is not None:
-                app[connect_doors_key] = connect
+        if toast is not None:
+            app[toast_key] = toast
         if shopify is not None:
             app[shopify_key] = shopify
             venues = VenueDoors(database)
             app[shopify_routes.connect_doors_key] = shopify.connect_doors(
                 settings, database, venues.venue_id, clock.now
             )
+        if square is not None:
+            app[square_key] = square
+            connect = connect_doors(settings, database, square, clock.now)
+            if connect is not None:
+                app[connect_doors_key] = connect
         await writer.start()
         if worker is not None:
             worker.start()
@@ -138,6 +162,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                     await worker.stop()
                 if square is not None:
                     await square.close()
+                if toast is not None:
+                    await toast.close()
                 if shopify is not None:
                     await shopify.close()
 

@@ -1,5 +1,6 @@
-"""Shopify's Admin REST API, read-only except for webhook subscriptions, through an injected
-`aiohttp.ClientSession`.
+"""Shopify's Admin REST API, read-only except for webhook subscriptions, through the shared
+`PosApi` (an injected aiohttp session; errors by status, short 429s waited out, calls counted
+per POS in `/metrics`).
 
 Each shop has its own host (`https://<shop>`); `base_url` is a template in which `{shop}` stands for
 the shop's domain (`shops.admin_base`), so tests point it at a local fake. Every call pins
@@ -11,24 +12,16 @@ lets one normaliser read both, and what reconciliation books is byte-for-byte wh
 have booked. (Shopify calls REST "legacy" and asks new App Store listings to use GraphQL; the
 calls are all in this module, so moving is one module and a second parser.)
 
-Rate limits: a 429 is waited out here, `Retry-After` seconds (Shopify's REST bucket leaks 2
-requests a second and says `Retry-After: 2.0`), capped at `MAX_WAIT` each and `RATE_WAITS` in a
-row; still limited after that is `UpstreamUnavailable` carrying the delay, and the worker's backoff
-takes over. The sleep is injected so tests need no wall clock.
-
-Errors: a timeout, a connection error, a 5xx, a 408 or a 429 is `UpstreamUnavailable`; 401, 402
-(the shop is frozen for non-payment), 403 and a refused token request are `NotConnected`; any
-other 4xx (a 404 for an order Shopify does not show) is `UpstreamRejected`; a 2xx that is not JSON
-is `UpstreamUnavailable`, one that is JSON of the wrong shape `BadPayload`. Tokens, codes and
-secrets travel in headers and bodies only, and are never logged or put in a message.
+Errors are `PosApi`'s (`integrations/api_calls.py`: 5xx, timeouts and long 429s unavailable,
+401/403 not connected, other 4xx rejected; Shopify's REST bucket says `Retry-After: 2.0`, which
+is waited out), and two of Shopify's own: a refused code or refresh token (the token endpoint's
+400) and a frozen shop (402, unpaid) are `NotConnected`: only a manager can fix either. Tokens,
+codes and secrets travel in headers and bodies only, and are never logged or put in a message.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
-from integrations.errors import NotConnected, UpstreamRejected, UpstreamUnavailable
+from integrations.api_calls import TIMEOUT_SECONDS, Answer, ApiObserver, PosApi
+from integrations.errors import NotConnected, UpstreamRejected
 from integrations.shopify import fields as f
 from integrations.shopify.accounts import (
     Location,
@@ -46,18 +40,13 @@ from integrations.shopify.accounts import (
     subscriptions_from,
     token_from,
 )
+from integrations.shopify.refunds import PROVIDER
 from integrations.shopify.shops import DEFAULT_BASE_URL, admin_base
 
 API_VERSION = "2026-10"
-TIMEOUT_SECONDS = 10.0
 PAGE_LIMIT = 250  # the orders endpoint's maximum page
-RATE_WAITS = 3
-MAX_WAIT = 10.0
-DEFAULT_WAIT = 2.0  # a 429 without Retry-After: the bucket's refill time for one request
 TOKEN_PATH = "/admin/oauth/access_token"
 _MAX_PAGE_INFO = 2_048
-
-log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -75,15 +64,19 @@ class ShopifyClient:
         session: aiohttp.ClientSession,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        observer: ApiObserver | None = None,
         timeout: float = TIMEOUT_SECONDS,
         api_version: str = API_VERSION,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._session = session
         self._base_url = base_url
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._observer = observer
+        self._timeout = timeout
         self._version = api_version
         self._sleep = sleep
+        self._apis: dict[str, PosApi] = {}
+        """One `PosApi` per shop: its base URL is the shop's own host."""
 
     @property
     def base_url(self) -> str:
@@ -119,7 +112,9 @@ class ShopifyClient:
     async def order(self, shop: str, token: str, order_id: str) -> f.JsonObject:
         """`GET /admin/api/<version>/orders/<id>.json`: the order as its webhooks carry it."""
         answer = await self._call(shop, "GET", self._api(f"orders/{int(order_id)}"), token)
-        return f.obj(answer.body, "order", "order response")
+        order = f.obj(answer.body, "order", "order response")
+        self._fetched(1)
+        return order
 
     async def orders_page(
         self,
@@ -143,6 +138,7 @@ class ShopifyClient:
             query["page_info"] = page_info
         answer = await self._call(shop, "GET", self._api("orders"), token, query=query)
         orders = f.objects(answer.body, "orders", "orders response", PAGE_LIMIT)
+        self._fetched(len(orders))
         return OrdersPage(tuple(order for _, order in orders), _next_page(answer.link))
 
     async def subscriptions(self, shop: str, token: str) -> list[Subscription]:
@@ -155,8 +151,27 @@ class ShopifyClient:
         webhook = {"topic": topic, "address": address, "format": "json"}
         await self._call(shop, "POST", self._api("webhooks"), token, {"webhook": webhook})
 
+    def _fetched(self, orders: int) -> None:
+        if self._observer is not None:
+            self._observer.fetched(PROVIDER, orders)
+
     def _api(self, resource: str) -> str:
         return f"/admin/api/{self._version}/{resource}.json"
+
+    def _shop_api(self, shop: str) -> PosApi:
+        api = self._apis.get(shop)
+        if api is None:
+            api = PosApi(
+                self._session,
+                admin_base(self._base_url, shop),
+                PROVIDER,
+                label="Shopify",
+                observer=self._observer,
+                timeout=self._timeout,
+                sleep=self._sleep,
+            )
+            self._apis[shop] = api
+        return api
 
     async def _call(
         self,
@@ -168,67 +183,22 @@ class ShopifyClient:
         *,
         query: Mapping[str, str] | None = None,
     ) -> _Answer:
-        waits = 0
-        while True:
-            answer = await self._once(shop, method, path, token, body, query)
-            if answer.status != 429:
-                return answer
-            wait = DEFAULT_WAIT if answer.retry_after is None else answer.retry_after
-            what = f"Shopify {method} {path}"
-            if waits >= RATE_WAITS or wait > MAX_WAIT:
-                raise UpstreamUnavailable(f"{what} is rate limited", retry_after=wait)
-            waits += 1
-            log.info("%s is rate limited: waiting %.1f s", what, wait, extra={"shop": shop})
-            await self._sleep(wait)
-
-    async def _once(
-        self,
-        shop: str,
-        method: str,
-        path: str,
-        token: str | None,
-        body: Mapping[str, object] | None,
-        query: Mapping[str, str] | None,
-    ) -> _Answer:
-        headers = {"Accept": "application/json"}
-        if token is not None:
-            headers["X-Shopify-Access-Token"] = token
-        what = f"Shopify {method} {path}"
-        url = admin_base(self._base_url, shop) + path
+        headers = {} if token is None else {"X-Shopify-Access-Token": token}
         try:
-            async with self._session.request(
-                method, url, json=body, params=query, headers=headers, timeout=self._timeout
-            ) as response:
-                status = response.status
-                raw = await response.read()
-                retry_after = response.headers.get("Retry-After")
-                link = response.headers.get("Link")
-        except (TimeoutError, aiohttp.ClientError) as error:
-            log.warning("%s failed: %s", what, type(error).__name__, extra={"shop": shop})
-            raise UpstreamUnavailable(f"{what}: {type(error).__name__}") from None
-        log.debug("%s -> %s", what, status, extra={"shop": shop})
-        if 200 <= status < 300:
-            try:
-                parsed = f.as_object(json.loads(raw), f"{path} response")
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise UpstreamUnavailable(f"{what} answered {status} without JSON") from None
-            return _Answer(status, parsed, None, link)
-        if status == 429:
-            return _Answer(status, {}, _seconds(retry_after), link)
-        if status >= 500 or status == 408:
-            raise UpstreamUnavailable(f"{what} answered {status}")
-        if status in (401, 402, 403) or (path == TOKEN_PATH and status == 400):
-            raise NotConnected(f"{what} refused the credentials ({status}{_oauth_error(raw)})")
-        if status == 422 and path.endswith("/webhooks.json") and b"taken" in raw:
-            return _Answer(200, {}, None, None)  # subscribed already: what we wanted
-        raise UpstreamRejected(f"{what} answered {status}", status=status)
+            answer: Answer = await self._shop_api(shop).call(
+                method, path, headers=headers, json_body=body, params=query
+            )
+        except UpstreamRejected as refused:
+            if refused.status == 402 or (path == TOKEN_PATH and refused.status == 400):
+                raise NotConnected(f"Shopify {method} {path} refused ({refused.status})") from None
+            raise
+        link = ", ".join(answer.headers.getall("Link", []))
+        return _Answer(f.as_object(answer.body, f"{path} response"), link or None)
 
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    status: int
     body: f.JsonObject
-    retry_after: float | None
     link: str | None
 
 
@@ -249,27 +219,6 @@ def _next_page(link: str | None) -> str | None:
             return None
         return cursor
     return None
-
-
-def _oauth_error(raw: bytes) -> str:
-    """`: invalid_request` from an OAuth error body; codes hold no secrets, and free-text
-    descriptions are left out because they may echo what we sent."""
-    try:
-        code = json.loads(raw).get("error")
-    except (ValueError, AttributeError):
-        return ""
-    return f": {code}" if isinstance(code, str) and code.isidentifier() else ""
-
-
-def _seconds(retry_after: str | None) -> float | None:
-    """`Retry-After` in delta-seconds (`2.0`); an HTTP-date (or nothing) says nothing we use."""
-    if retry_after is None:
-        return None
-    try:
-        seconds = float(retry_after.strip())
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
 def _iso(at: datetime) -> str:

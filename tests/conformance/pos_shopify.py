@@ -22,11 +22,9 @@ from typing import Any
 
 import aiohttp
 
-from app.processing import order_booker
 from app.webhooks import shopify_key
 from engine.catalog import name_key
 from engine.connect_links import connect_link
-from integrations.shopify.reconcile import ShopifyReconciler
 from integrations.shopify.verify import HEADER, sign
 from tests.conformance.adapter import Delivery, Feature
 from tests.conformance.bar import KEY, PUBLIC_URL, Bar
@@ -137,16 +135,11 @@ class Adapter:
         self.fake.rate_limit(calls, retry_after)
 
     async def reconcile(self, bar: Bar) -> None:
-        parts = bar.app[shopify_key]
-
         def now() -> datetime:
             return datetime.now(UTC)
 
-        # No `runs`: the worker claims one run per 5-minute slot; a case runs several.
-        book = order_booker(bar.db, now)
-        await ShopifyReconciler(
-            parts.client, parts.provider, parts.tokens, parts.connections, book, now
-        ).run()
+        # Not once per slot: the worker claims one run per 5 minutes; a case runs several.
+        await bar.app[shopify_key].reconciler(bar.db, now, once_per_slot=False).run()
 
     # -- Shopify's shapes ------------------------------------------------------------------
 
