@@ -8,13 +8,14 @@ An empty variable counts as unset (`FOO=` in a compose file means "no value").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.variables import (
     ConfigError,
+    Invalid,
     LogFormat,
     Reader,
     Secret,
@@ -69,6 +70,20 @@ class PosSettings:
         return self.client_id is not None or self.webhook_secret is not None
 
 
+def parse_shop_url(value: str) -> str:
+    """A shop's Admin API base URL, `{shop}` standing for its myshopify.com domain
+    (`http://127.0.0.1:8765/{shop}` for a local fake); without `{shop}` every shop shares it."""
+    expected = "an http:// or https:// URL, {shop} standing for the shop's domain"
+    rest = value.replace("{shop}", "", 1)
+    if "{" in rest or "}" in rest:
+        raise Invalid(expected, "other braces")
+    try:
+        parse_http_url(value.replace("{shop}", "example.myshopify.com"))
+    except Invalid:
+        raise Invalid(expected) from None
+    return value.rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class PosVariables:
     """The environment names of one provider (each POS calls its credentials differently)."""
@@ -80,6 +95,7 @@ class PosVariables:
     base_url: str
     default_base_url: str | None
     webhook_url: str | None = None
+    parse_base_url: Callable[[str], str] = parse_http_url
 
 
 # Base URLs default to production (pos-formats.md §1.7, §2.7, §3.4). Shopify has no fixed host:
@@ -118,6 +134,7 @@ POS_VARIABLES = (
         "SHOPIFY_CLIENT_SECRET",
         "SHOPIFY_BASE_URL",
         None,
+        parse_base_url=parse_shop_url,
     ),
 )
 
@@ -231,5 +248,5 @@ def _pos(reader: Reader, names: PosVariables) -> PosSettings:
         client_secret=client_secret,
         webhook_secret=webhook_secret,
         webhook_url=webhook_url,
-        base_url=reader.get(names.base_url, names.default_base_url, parse_http_url),
+        base_url=reader.get(names.base_url, names.default_base_url, names.parse_base_url),
     )

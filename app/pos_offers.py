@@ -5,6 +5,8 @@ its settings are all set, and how an account is bound.
   webhook signature key and notification URL.
 - Toast: `connect toast <restaurant guid>`, checked with Toast; needs the machine client's id and
   secret and the webhook secret.
+- Shopify: a consent link (`/connect/shopify`, which asks for the shop); needs the app's client
+  id and secret (the secret also signs its webhooks).
 A POS added to barback adds its line here; one missing from this table is not offered at all.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 
 from app.config import Secret, Settings
+from app.shopify import missing_settings as shopify_missing
 from app.toast import REQUIRED as TOAST_REQUIRED
 from app.toast import OneShotToastBinder
 from engine.connections import PosOffer
@@ -47,6 +50,7 @@ def pos_offers(
     return {
         "square": PosOffer("square", "Square", _unset(SQUARE_REQUIRED, square_values)),
         "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID", "restaurant"),
+        "shopify": PosOffer("shopify", "Shopify", shopify_missing(settings)),
     }
 
 

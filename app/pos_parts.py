@@ -11,6 +11,7 @@ from datetime import datetime
 
 from app.config import Settings
 from app.service_metrics import ServiceMetrics
+from app.shopify import ShopifyParts, open_shopify
 from app.square import SquareParts, open_square
 from app.toast import ToastParts, open_toast
 from app.worker import Job
@@ -23,6 +24,7 @@ from storage.database import Database
 class PosParts:
     square: SquareParts | None = None
     toast: ToastParts | None = None
+    shopify: ShopifyParts | None = None
 
     @property
     def configured(self) -> tuple[str, ...]:
@@ -34,6 +36,8 @@ class PosParts:
             found["square"] = self.square.reader
         if self.toast is not None:
             found["toast"] = self.toast.reader
+        if self.shopify is not None:
+            found["shopify"] = self.shopify.reader
         return found
 
     def jobs(self, database: Database, now: Callable[[], datetime]) -> list[Job]:
@@ -42,6 +46,8 @@ class PosParts:
             jobs += self.square.jobs(database, now)
         if self.toast is not None:
             jobs.append(self.toast.reconciler(database, now).run)
+        if self.shopify is not None:
+            jobs.append(self.shopify.reconciler(database, now).run)
         return jobs
 
     async def close(self) -> None:
@@ -49,8 +55,8 @@ class PosParts:
             if parts is not None:
                 await parts.close()
 
-    def _all(self) -> tuple[tuple[str, SquareParts | ToastParts | None], ...]:
-        return (("square", self.square), ("toast", self.toast))
+    def _all(self) -> tuple[tuple[str, SquareParts | ToastParts | ShopifyParts | None], ...]:
+        return (("square", self.square), ("toast", self.toast), ("shopify", self.shopify))
 
 
 async def open_pos(
@@ -64,4 +70,5 @@ async def open_pos(
     """The parts of each POS the settings configure (the others said off, once, in the log)."""
     square = await open_square(settings, database, now, metrics=metrics, observer=observer)
     toast = await open_toast(settings, database, now, observer)
-    return PosParts(square=square, toast=toast)
+    shopify = await open_shopify(settings, database, now, observer)
+    return PosParts(square=square, toast=toast, shopify=shopify)

@@ -21,12 +21,14 @@ from app.config import Settings
 from app.keys import database_key, metrics_key, service_metrics_key
 from app.pos_parts import open_pos
 from app.processing import event_processor
+from app.shopify import ShopifyParts
 from app.square import SquareParts
 from app.toast import ToastParts
 from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
+from integrations.shopify import routes as shopify_routes
 from integrations.square.routes import (
     CALLBACK_PATH,
     ConnectDoors,
@@ -51,6 +53,7 @@ writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
 toast_key = web.AppKey("toast", ToastParts)
+shopify_key = web.AppKey("shopify", ShopifyParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
 run_jobs_key = web.AppKey("run_jobs", bool)
 """False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
@@ -73,6 +76,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     worker_default = worker
     app.router.add_routes(webhook_routes())
     app.router.add_routes(connect_routes())
+    app.router.add_routes(shopify_routes.connect_routes())
     metrics = WebhookMetrics(app[metrics_key].registry)
     app[webhook_metrics_key] = metrics
 
@@ -82,7 +86,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         pos = await open_pos(
             settings, database, clock.now, metrics=app.get(service_metrics_key), observer=metrics
         )
-        square, toast = pos.square, pos.toast
+        square, toast, shopify = pos.square, pos.toast, pos.shopify
         for configured in pos.configured:
             metrics.declare(configured)
         worker: InboxWorker | None = None
@@ -108,6 +112,11 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             logger.info("webhooks are stored here; `barback worker` books them")
         writer = inbox_writer(database, on_commit=None if worker is None else worker.wake)
         app[writer_key] = writer
+        pos: dict[str, PosDoor] = {}
+        if toast is not None:
+            pos["toast"] = PosDoor(toast.provider, toast.restaurant_venue)
+        if shopify is not None:
+            pos["shopify"] = PosDoor(shopify.provider, shopify.shop_venue)
         app[webhook_doors_key] = WebhookDoors(
             sink=_Sink(writer),
             venue_door=VenueDoors(database).get,
@@ -115,10 +124,16 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
-            pos={} if toast is None else {"toast": PosDoor(toast.provider, toast.restaurant_venue)},
+            pos=pos,
         )
         if toast is not None:
             app[toast_key] = toast
+        if shopify is not None:
+            app[shopify_key] = shopify
+            venues = VenueDoors(database)
+            app[shopify_routes.connect_doors_key] = shopify.connect_doors(
+                settings, database, venues.venue_id, clock.now
+            )
         if square is not None:
             app[square_key] = square
             connect = connect_doors(settings, database, square, clock.now)
@@ -174,6 +189,10 @@ class VenueDoors:
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
         self._cache[slug] = (time.monotonic(), door)
         return door
+
+    async def venue_id(self, slug: str) -> int | None:
+        door = await self.get(slug)
+        return None if door is None else door.venue_id
 
 
 def connect_doors(

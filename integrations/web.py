@@ -8,13 +8,15 @@
   may both number events `evt-1`) and the 200 follows its commit.
 - `POST /webhooks/square`: `x-square-hmacsha256-signature` over `SQUARE_WEBHOOK_URL` + body (401);
   the envelope gives the dedupe key; stored with the bound venue, or none.
-- `POST /webhooks/{provider}` (Toast, and any POS whose events name their account): the same walk
-  through the provider's `PosDoor` (`WebhookDoors.pos`); a provider not configured is a 404.
+- `POST /webhooks/{provider}` (Toast, Shopify, and any POS whose events name their account): the
+  same walk through the provider's `PosDoor` (`WebhookDoors.pos`); a provider not configured is a
+  404.
 
-Decision (unknown Square merchant, unknown Toast restaurant): the event is stored with no venue and
-answered 200. Square retries non-2xx for 3 days and then disables the subscription; Toast retries
-a 404 and pauses a subscription that keeps failing; the worker marks it `skipped` with the
-reason, visible in `barback events`, and replayable once the account is connected.
+Decision (unknown Square merchant, Toast restaurant or Shopify shop): the event is stored with no
+venue and answered 200. Square retries non-2xx for 3 days and then disables the subscription;
+Toast retries a 404 and pauses a subscription that keeps failing; Shopify deletes a subscription
+after 8 failed deliveries; the worker marks it `skipped` with the reason, visible in `barback
+events`, and replayable once the account is connected.
 
 The sink failing (database down, writer overloaded) is a 503 so the POS retries. Every refusal is
 counted (`WebhookCounters.rejected`) and logged with its reason, never a secret or the body.

@@ -202,6 +202,21 @@ def test_connect_gives_a_signed_link(downtown: Barback) -> None:
     verify_connect_token(key, "square", "downtown", token, datetime.now(UTC))
 
 
+def test_connect_shopify_gives_a_signed_link_once_configured(downtown: Barback) -> None:
+    key = Fernet.generate_key().decode()
+    downtown.env["BARBACK_SECRET_KEY"] = key
+    status, _, err = downtown("--venue", "downtown", "connect", "shopify")
+    assert status == 2
+    assert "it needs SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET" in err
+    downtown.env |= {"SHOPIFY_CLIENT_ID": "shop-app", "SHOPIFY_CLIENT_SECRET": "shop-secret"}
+    status, out, _ = downtown("--venue", "downtown", "connect", "shopify", "--json")
+    assert status == 0
+    url = urlsplit(json.loads(out)["url"])
+    assert url.path == "/connect/shopify"
+    token = parse_qs(url.query)["token"][0]
+    verify_connect_token(key, "shopify", "downtown", token, datetime.now(UTC))
+
+
 def test_connect_without_a_key_says_how_to_get_one(downtown: Barback, tmp_path: Path) -> None:
     downtown.env["BARBACK_DATA_DIR"] = str(tmp_path / "data")
     downtown.env.update(SQUARE_ENV)
@@ -221,7 +236,10 @@ def test_connect_offers_what_is_configured_and_names_what_is_missing(
     assert status == 0
     answer = json.loads(out)
     assert answer["ready"] == ["square"]
-    assert answer["not_configured"] == {"toast": ["TOAST_WEBHOOK_SECRET"]}
+    assert answer["not_configured"] == {
+        "toast": ["TOAST_WEBHOOK_SECRET"],
+        "shopify": ["SHOPIFY_CLIENT_ID", "SHOPIFY_CLIENT_SECRET"],
+    }
     del downtown.env["TOAST_CLIENT_ID"], downtown.env["TOAST_CLIENT_SECRET"]
     status, _, err = downtown("--venue", "downtown", "connect", "toast", "0cd990c9-fd74-461d-8468")
     assert status == 2

@@ -143,3 +143,13 @@ def test_errors_never_echo_a_secret() -> None:
 def test_slack_oauth_needs_the_signing_secret_too() -> None:
     found = problems({"SLACK_CLIENT_ID": "123.456", "SLACK_CLIENT_SECRET": "client-secret"})
     assert [p.split(":")[0] for p in found] == ["SLACK_SIGNING_SECRET"]
+
+
+def test_the_shopify_base_url_is_a_template_of_shop_hosts() -> None:
+    for given in ("http://127.0.0.1:8765/{shop}/", "https://{shop}", "http://127.0.0.1:8765"):
+        settings = Settings.from_env({"SHOPIFY_BASE_URL": given})
+        assert settings.pos["shopify"].base_url == given.rstrip("/")
+    expected = "an http:// or https:// URL, {shop} standing for the shop's domain"
+    for bad in ("{shop}", "https://{shop}/{shop}", "https://{store}", "ftp://{shop}"):
+        [line] = problems({"SHOPIFY_BASE_URL": bad})
+        assert line.startswith(f"SHOPIFY_BASE_URL: {expected}")
