@@ -17,6 +17,7 @@ from datetime import datetime
 from aiohttp import web
 
 from app.clock import SystemClock
+from app.clover import CloverParts, open_clover
 from app.config import Settings
 from app.keys import database_key, metrics_key
 from app.processing import event_processor
@@ -25,6 +26,8 @@ from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
+from integrations.clover.connect import clover_connect_key, clover_connect_routes
+from integrations.clover.webhook import clover_door_key, clover_webhook_routes
 from integrations.processing import EventReader
 from integrations.square.routes import (
     CALLBACK_PATH,
@@ -43,6 +46,7 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+clover_key = web.AppKey("clover", CloverParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     worker_default = worker
     app.router.add_routes(webhook_routes())
     app.router.add_routes(connect_routes())
+    app.router.add_routes(clover_webhook_routes() + clover_connect_routes())
     metrics = WebhookMetrics(app[metrics_key].registry)
     app[webhook_metrics_key] = metrics
 
@@ -70,12 +75,17 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         database = app[database_key]
         clock = SystemClock()
         square = await open_square(settings, database, clock.now)
+        clover = await open_clover(settings, database, clock.now)
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+            if clover is not None:
+                readers["clover"] = clover.reader
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
             jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            if clover is not None:
+                jobs.append(clover.reconciler(database, clock.now).run)
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,
@@ -105,6 +115,13 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             connect = connect_doors(settings, database, square, clock.now)
             if connect is not None:
                 app[connect_doors_key] = connect
+        if clover is not None:
+            app[clover_key] = clover
+            app[clover_door_key] = clover.door()
+            venues = VenueDoors(database)
+            app[clover_connect_key] = clover.connect_doors(
+                settings, database, venues.venue_id, clock.now
+            )
         await writer.start()
         if worker is not None:
             worker.start()
@@ -118,6 +135,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                     await worker.stop()
                 if square is not None:
                     await square.close()
+                if clover is not None:
+                    await clover.close()
 
     app.cleanup_ctx.append(webhooks_ctx)
 
@@ -154,6 +173,10 @@ class VenueDoors:
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
         self._cache[slug] = (time.monotonic(), door)
         return door
+
+    async def venue_id(self, slug: str) -> int | None:
+        door = await self.get(slug)
+        return None if door is None else door.venue_id
 
 
 def connect_doors(
