@@ -7,15 +7,16 @@ documents, so webhooks, re-fetches and reconciliation converge on one booking.
 
 Sold: `paymentState` PAID, PARTIALLY_REFUNDED or REFUNDED -> one `Receipt` keyed by the order id,
 version `modifiedTime`, closed when its last payment was taken (stable, unlike `modifiedTime`,
-which moves with every later refund). Lines (`lineItems`), one per line item:
-- Clover has no quantity: one line item per unit sold, so each is a line of 1; a per-unit-priced
-  item (`unitQty`, fixed point x1000, `16000` = 16 oz) is a line of `unitQty / 1000` units;
+which moves with every later refund). Lines: one per line item, then identical line items
+rung together joined into one line of their number (`grouping`), as Clover's receipt shows them:
+- Clover has no quantity: one line item per unit sold, so each is 1 unit; a per-unit-priced
+  item (`unitQty`, fixed point x1000, `16000` = 16 oz) is `unitQty / 1000` units;
 - POS item = the inventory `item.id`, or the casefolded name for a custom amount;
 - net amount = price (x unitQty / 1000) + modifications - line discounts - its share of the order
   discounts (`pricing`), without tax (on a VAT order, whose prices hold the tax, the line's
   included tax is taken out) and without tip. A comp is a 100% discount: 0;
-- each modification is a modifier of the line, once per line item (a 1-unit line: 1; a per-unit
-  line: its share per unit, so the engine's per-unit rule applies it once to the line).
+- each modification is a modifier of the line item, once per line item (a 1-unit item: 1; a
+  per-unit item: its share per unit, so the engine's per-unit rule applies it once to the item).
 
 Refunds (`refunds`) and a payment voided after it was taken are refunds of the sale
 (`integrations.clover.refunds`).
@@ -30,6 +31,7 @@ Decisions where the spec is silent (each left-out part is named in `Normalized.l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +40,7 @@ from engine.catalog import ModifierId, PosItemId, name_key
 from engine.receipt import ModifierLine, Receipt, ReceiptLine
 from integrations.clover import fields as f
 from integrations.clover import limits, pricing
+from integrations.clover.grouping import Member, group
 from integrations.clover.refunds import Payment, order_refunds, payments_of
 from integrations.errors import BadPayload
 from integrations.provider import Booked, Skip
@@ -58,13 +61,6 @@ class Normalized:
     """What was deliberately not booked, one phrase each (for logs)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Priced:
-    line: ReceiptLine
-    refund_id: str | None
-    """`lineItem.refund.id`: the refund that took this line back, when Clover says so."""
-
-
 def normalize_order(order: f.JsonObject) -> Normalized | Skip:
     """One expanded order; raises `BadPayload` when it is not Clover's shape or out of bounds."""
     order_id = f.ident(order, "id", "order")
@@ -79,10 +75,11 @@ def normalize_order(order: f.JsonObject) -> Normalized | Skip:
         return Skip(f"order {order_id} is {state or 'not paid'}, not PAID")
     currency = f.currency(order, "currency", where)
     left_out: list[str] = []
-    priced = _lines(order, where, left_out)
+    members = _members(order, where, left_out)
+    grouped = group(members)
     closed_at = _closed_at(order, payments, sold, where)
     booked: list[Booked] = []
-    if priced:
+    if grouped.lines:
         modified = f.opt_integer(
             order, "modifiedTime", where, low=limits.MIN_MILLIS, high=limits.MAX_MILLIS
         )
@@ -93,14 +90,15 @@ def normalize_order(order: f.JsonObject) -> Normalized | Skip:
                 version=modified or 1,
                 closed_at=closed_at,
                 currency=currency,
-                lines=tuple(p.line for p in priced),
+                lines=grouped.lines,
             )
         )
     booked.extend(
         order_refunds(
             order,
             order_id,
-            [(p.line, p.refund_id) for p in priced],
+            members,
+            grouped.group_of,
             () if sold else voided,
             closed_at,
             currency,
@@ -123,7 +121,7 @@ def _closed_at(
     return f.opt_millis(order, "modifiedTime", where) or f.millis(order, "createdTime", where)
 
 
-def _lines(order: f.JsonObject, where: str, left_out: list[str]) -> list[_Priced]:
+def _members(order: f.JsonObject, where: str, left_out: list[str]) -> list[Member]:
     is_vat = f.flag(order, "isVat", where) and not f.flag(order, "taxRemoved", where)
     drafts: list[tuple[f.JsonObject, str, str, int, int]] = []
     seen: set[str] = set()
@@ -145,34 +143,44 @@ def _lines(order: f.JsonObject, where: str, left_out: list[str]) -> list[_Priced
             subtotal = pricing.unit_price_total(price, unit_qty) + _modifications_total(item, path)
             drafts.append((item, path, name, subtotal, _after_line_discounts(item, path, subtotal)))
     shares = _order_discount_shares(order, where, [net for *_, net in drafts])
-    priced = []
+    members = []
     for (item, path, name, _, net), share in zip(drafts, shares, strict=True):
         charged = net - share
         if is_vat:
             charged = pricing.without_included_tax(charged, _tax_rate(item, path))
-        priced.append(_priced(item, path, name, charged))
-    return priced
+        members.append(_member(item, path, name, charged))
+    return members
 
 
-def _priced(item: f.JsonObject, path: str, name: str, charged: int) -> _Priced:
+def _member(item: f.JsonObject, path: str, name: str, charged: int) -> Member:
     unit_qty = f.opt_integer(item, "unitQty", path, low=1, high=limits.MAX_UNIT_QTY)
     quantity = 1000 if unit_qty is None else unit_qty
     # One modification applies to the whole line item; the engine applies modifiers per unit.
     per_unit = 1000 if unit_qty is None else max(pricing.half_up(1_000_000, unit_qty), 1)
     modifiers = []
+    priced_mods = []
     for mod_path, mod in f.elements(item, "modifications", path, limits.MAX_MODIFICATIONS):
         label = f.name(mod, "name", mod_path)
         ident = f.ref(mod, "modifier", mod_path) or name_key(label) or f.ident(mod, "id", mod_path)
         modifiers.append(ModifierLine(ModifierId(ident), label or ident, per_unit))
+        priced_mods.append((ident, f.cents(mod, "amount", mod_path) or 0))
+    pos_item = f.ref(item, "item", path) or name_key(name)
     line = ReceiptLine(
         line_id=f.ident(item, "id", path),
-        pos_item_id=PosItemId(f.ref(item, "item", path) or name_key(name)),
+        pos_item_id=PosItemId(pos_item),
         name=name,
         quantity=quantity,
         net_amount=charged,
         modifiers=tuple(modifiers),
     )
-    return _Priced(line, f.ref(item, "refund", path))
+    # What makes two line items one sale: same item, price, unit quantity, modifications and
+    # discounts (their shares of the order's discounts may differ by a cent).
+    content = [pos_item, f.cents(item, "price", path), unit_qty, sorted(priced_mods)]
+    content.append(sorted(_discount_keys(item, path)))
+    created = f.opt_integer(
+        item, "createdTime", path, low=limits.MIN_MILLIS, high=limits.MAX_MILLIS
+    )
+    return Member(line, json.dumps(content), created, f.ref(item, "refund", path))
 
 
 def _modifications_total(item: f.JsonObject, path: str) -> int:
@@ -188,6 +196,18 @@ def _modifications_total(item: f.JsonObject, path: str) -> int:
 def _after_line_discounts(item: f.JsonObject, path: str, subtotal: int) -> int:
     percentages, amounts = _discounts(item, path)
     return pricing.discounted(subtotal, percentages, amounts)
+
+
+def _discount_keys(item: f.JsonObject, path: str) -> list[tuple[str, int | None, int | None]]:
+    keys = []
+    for discount_path, discount in f.elements(item, "discounts", path, limits.MAX_DISCOUNTS):
+        ident = f.ref(discount, "discount", discount_path) or f.name(
+            discount, "name", discount_path
+        )
+        pct = f.opt_integer(discount, "percentage", discount_path, low=0, high=limits.MAX_PERCENT)
+        amount = f.cents(discount, "amount", discount_path)
+        keys.append((ident, pct, None if amount is None else abs(amount)))
+    return keys
 
 
 def _order_discount_shares(order: f.JsonObject, where: str, nets: Sequence[int]) -> list[int]:

@@ -10,7 +10,9 @@
   quantity in the same proportion.
 - A payment voided after it was taken, on an order no longer paid, is a refund of the whole sale
   (`void-<payment id>`), refunded when the void was recorded (the payment's `modifiedTime`).
-- A line is refunded once: a later refund naming a line already refunded leaves it out.
+- A line item is refunded once: a later refund naming one already refunded leaves it out.
+- Refunds are worked out per line item, then said of the receipt lines the line items are booked
+  in (`grouping`): two of a round of three Margaritas refunded is 2 of that line.
 
 Refunds are taken in the order Clover created them (ties by id), so the same order always gives the
 same refunds.
@@ -18,13 +20,14 @@ same refunds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from engine.receipt import ReceiptLine, Refund, RefundLine
 from integrations.clover import fields as f
 from integrations.clover import limits, pricing
+from integrations.clover.grouping import Member
 
 PROVIDER = "clover"
 
@@ -56,15 +59,17 @@ def payments_of(order: f.JsonObject, where: str) -> list[Payment]:
 def order_refunds(
     order: f.JsonObject,
     order_id: str,
-    lines: Sequence[tuple[ReceiptLine, str | None]],
+    members: Sequence[Member],
+    group_of: Mapping[str, str],
     voided: Sequence[Payment],
     closed_at: datetime,
     currency: str,
     left_out: list[str],
 ) -> list[Refund]:
-    """`lines`: the sale's lines with the refund id each names (`lineItem.refund`); `voided`: the
+    """`members`: the sale's line items, each booked in the line `group_of` names; `voided`: the
     voided payments of an order no longer paid (empty when it is)."""
     where = f"order {order_id}"
+    lines = [(member.line, member.refund_id) for member in members]
     by_id = {line.line_id: line for line, _ in lines}
     refunded: set[str] = set()
     refunds: list[Refund] = []
@@ -92,7 +97,9 @@ def order_refunds(
             continue
         refunded.update(line.line_id for line in refund_lines)
         refunds.append(
-            Refund(PROVIDER, refund_id, order_id, at[path], currency, tuple(refund_lines))
+            Refund(
+                PROVIDER, refund_id, order_id, at[path], currency, _merged(refund_lines, group_of)
+            )
         )
     if voided:
         last = max(voided, key=lambda p: (p.modified_at or p.created_at or closed_at, p.id))
@@ -105,7 +112,7 @@ def order_refunds(
                     order_id,
                     last.modified_at or last.created_at or closed_at,
                     currency,
-                    tuple(_whole(line) for line in remaining),
+                    _merged([_whole(line) for line in remaining], group_of),
                 )
             )
     for path, credit in f.elements(order, "credits", where, limits.MAX_REFUNDS):
@@ -143,3 +150,17 @@ def _whole(line: ReceiptLine) -> RefundLine:
 def _share_of(quantity: int, share: int, whole: int) -> int:
     """The quantity refunded with `share` of a line's `whole` amount: in proportion, at least 1."""
     return max(pricing.half_up(quantity * share, whole), 1)
+
+
+def _merged(lines: Sequence[RefundLine], group_of: Mapping[str, str]) -> tuple[RefundLine, ...]:
+    """Line items' refunds as refunds of the receipt lines they are booked in."""
+    merged: dict[str, RefundLine] = {}
+    for line in lines:
+        line_id = group_of[line.line_id]
+        found = merged.get(line_id)
+        merged[line_id] = RefundLine(
+            line_id,
+            line.quantity + (0 if found is None else found.quantity),
+            line.amount + (0 if found is None else found.amount),
+        )
+    return tuple(merged.values())

@@ -128,6 +128,8 @@ async def _store_all(
         ignored,
         extra={"provider": PROVIDER},
     )
+    # A resent delivery is a duplicate, as the other routes answer it.
+    status = "duplicate" if duplicates and not stored else "accepted"
     return web.json_response(
-        {"status": "accepted", "stored": stored, "duplicates": duplicates, "ignored": ignored}
+        {"status": status, "stored": stored, "duplicates": duplicates, "ignored": ignored}
     )

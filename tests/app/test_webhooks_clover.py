@@ -98,7 +98,7 @@ async def test_an_order_update_fetches_the_order_and_books_it_once(
         {"status": "accepted", "stored": 1, "duplicates": 0, "ignored": 0},
     )
     status, answer = await send(client, order_delivery("ORD1", PAID_AT + 400))  # a resend
-    assert (status, answer["duplicates"]) == (200, 1)
+    assert (status, answer["status"], answer["duplicates"]) == (200, "duplicate", 1)
     payment = delivery({MERCHANT_ID: [update("P:PORD1", PAID_AT, "CREATE")]})
     assert (await send(client, payment))[0] == 200  # the payment's notice: the same order
     await settled(database)

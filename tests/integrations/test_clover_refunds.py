@@ -5,6 +5,7 @@ Expected values are worked out by hand in the comments, never computed by the co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,7 +38,16 @@ def documents(order: dict[str, Any]) -> Normalized:
 
 
 def refunds_of(order: dict[str, Any]) -> list[Refund]:
-    return [d for d in documents(order).booked if isinstance(d, Refund)]
+    """The refunds, each line named by the line item of the order it refunds (`L1`...)."""
+    result = documents(order)
+    receipt = result.booked[0]
+    assert isinstance(receipt, Receipt)
+    named = {line.line_id: f"L{i}" for i, line in enumerate(receipt.lines, start=1)}
+    return [
+        replace(d, lines=tuple(replace(line, line_id=named[line.line_id]) for line in d.lines))
+        for d in result.booked
+        if isinstance(d, Refund)
+    ]
 
 
 def test_a_refund_of_named_line_items_refunds_them_whole() -> None:
@@ -97,7 +107,7 @@ def test_a_line_is_refunded_once_whatever_later_refunds_say() -> None:
     rest = make_refund("R3", "O1", 1700, created=LATER + 120_000)
     order = make_order("O1", lines=lines(), payment_state="REFUNDED", refunds=[rest, second, first])
     result = documents(order)
-    refunds = [d for d in result.booked if isinstance(d, Refund)]
+    refunds = refunds_of(order)
     # In the order Clover made them: R1 takes L2; R2 names only L2 again and an unknown line;
     # R3, an amount covering what is left, takes L1 and L3.
     assert [(r.refund_id, [line.line_id for line in r.lines]) for r in refunds] == [
@@ -114,8 +124,8 @@ def test_a_line_is_refunded_once_whatever_later_refunds_say() -> None:
 def test_a_payment_voided_after_it_was_taken_is_a_refund_of_the_sale() -> None:
     voided = make_payment("PAY1", "O1", 2722, result="VOIDED", modified=LATER)
     order = make_order("O1", lines=lines(), payment_state="OPEN", payments=[voided])
-    result = documents(order)
-    receipt, refund = result.booked
+    receipt, _ = documents(order).booked
+    (refund,) = refunds_of(order)
     # The sale happened when the payment was taken; the void came an hour later.
     assert isinstance(receipt, Receipt) and receipt.closed_at == datetime(
         2026, 11, 22, 2, 0, tzinfo=UTC

@@ -109,6 +109,10 @@ class FakeClover:
     def outage(self, calls: int, status: int = 503) -> None:
         self._failures.extend([(status, None)] * calls)
 
+    def recover(self) -> None:
+        """End an `outage` or `rate_limit` early: the next requests are answered."""
+        self._failures.clear()
+
     def rate_limit(self, calls: int, retry_after: float | None = 1) -> None:
         self._failures.extend([(429, retry_after)] * calls)
 
