@@ -48,6 +48,8 @@ webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
 clover_key = web.AppKey("clover", CloverParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
+run_jobs_key = web.AppKey("run_jobs", bool)
+"""False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             jobs = [] if square is None else [square.reconciler(database, clock.now).run]
             if clover is not None:
                 jobs.append(clover.reconciler(database, clock.now).run)
+            if not app.get(run_jobs_key, True):
+                jobs = []
             worker = InboxWorker(
                 SqlInbox(database.engine),
                 processor.process_many,

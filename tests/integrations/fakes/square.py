@@ -116,6 +116,10 @@ class FakeSquare:
         """The next `calls` requests answer `status` (Square's SERVICE_UNAVAILABLE body)."""
         self._failures.extend([(status, None)] * calls)
 
+    def recover(self) -> None:
+        """End an `outage` or `rate_limit` early: the next requests are answered."""
+        self._failures.clear()
+
     def rate_limit(self, calls: int, retry_after: float | None = 1) -> None:
         """The next `calls` requests answer 429 RATE_LIMITED, with `Retry-After` when given."""
         self._failures.extend([(429, retry_after)] * calls)
