@@ -100,9 +100,14 @@ def clover_configured(settings: Settings) -> bool:
 
 
 async def open_clover(
-    settings: Settings, database: Database, now: Callable[[], datetime]
+    settings: Settings,
+    database: Database,
+    now: Callable[[], datetime],
+    *,
+    on_call: Callable[[str], None] | None = None,
 ) -> CloverParts | None:
-    """Clover's parts, or None (said once in the log when half configured)."""
+    """Clover's parts, or None (said once in the log when half configured). `on_call`: told
+    the outcome of each call to Clover's API (`/metrics`)."""
     clover = settings.pos.get(PROVIDER)
     if clover is None or not clover_configured(settings):
         if clover is not None and clover.configured:
@@ -115,7 +120,7 @@ async def open_clover(
             "handshake is answered meanwhile)"
         )
     session = aiohttp.ClientSession()
-    client = CloverClient(session, clover.base_url or PRODUCTION_URL)
+    client = CloverClient(session, clover.base_url or PRODUCTION_URL, on_call=on_call)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     tokens = CloverTokens(connections, client, clover.client_id, now)
     auth_code = None if clover.webhook_secret is None else clover.webhook_secret.reveal()

@@ -4,7 +4,9 @@
 - `barback_webhook_events_rejected_total{provider,reason}`: refused at the door (401, 400, 413...);
 - `barback_webhook_events_processed_total{provider,outcome}`: done, skipped, retry, failed, lost;
 - `barback_webhook_events_failed_total{provider}`: processing failures (retry or failed);
-- `barback_inbox_lag_seconds`: age of the oldest pending event, set by the worker.
+- `barback_inbox_lag_seconds`: age of the oldest pending event, set by the worker;
+- `barback_pos_api_calls_total{provider,outcome}`: answers from a POS API (`ok`, `rate_limited`
+  for a 429, `error` for anything else that failed), for the providers whose client reports them.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class WebhookMetrics:
             ["provider"],
             registry=registry,
         )
+        self._api_calls = Counter(
+            "barback_pos_api_calls",
+            "Calls to a POS API, by provider and outcome (ok, rate_limited, error).",
+            ["provider", "outcome"],
+            registry=registry,
+        )
         self._lag = Gauge(
             "barback_inbox_lag_seconds",
             "Age of the oldest stored event not processed yet (0 when none).",
@@ -58,6 +66,9 @@ class WebhookMetrics:
         self._processed.labels(provider, outcome.value).inc()
         if outcome in (Outcome.RETRY, Outcome.FAILED):
             self._failed.labels(provider).inc()
+
+    def api_call(self, provider: str, outcome: str) -> None:
+        self._api_calls.labels(provider, outcome).inc()
 
     def lag(self, lag: timedelta) -> None:
         self._lag.set(lag.total_seconds())

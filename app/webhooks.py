@@ -77,7 +77,12 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         database = app[database_key]
         clock = SystemClock()
         square = await open_square(settings, database, clock.now)
-        clover = await open_clover(settings, database, clock.now)
+        clover = await open_clover(
+            settings,
+            database,
+            clock.now,
+            on_call=lambda outcome: metrics.api_call("clover", outcome),
+        )
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}

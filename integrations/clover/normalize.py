@@ -175,8 +175,8 @@ def _member(item: f.JsonObject, path: str, name: str, charged: int) -> Member:
     )
     # What makes two line items one sale: same item, price, unit quantity, modifications and
     # discounts (their shares of the order's discounts may differ by a cent).
-    content = [pos_item, f.cents(item, "price", path), unit_qty, sorted(priced_mods)]
-    content.append(sorted(_discount_keys(item, path)))
+    content: list[object] = [pos_item, f.cents(item, "price", path), unit_qty]
+    content += [sorted(priced_mods), sorted(_discount_keys(item, path))]
     created = f.opt_integer(
         item, "createdTime", path, low=limits.MIN_MILLIS, high=limits.MAX_MILLIS
     )
@@ -198,7 +198,8 @@ def _after_line_discounts(item: f.JsonObject, path: str, subtotal: int) -> int:
     return pricing.discounted(subtotal, percentages, amounts)
 
 
-def _discount_keys(item: f.JsonObject, path: str) -> list[tuple[str, int | None, int | None]]:
+def _discount_keys(item: f.JsonObject, path: str) -> list[tuple[str, int, int]]:
+    """(discount, percentage, amount) of each line discount; -1 for the one it does not have."""
     keys = []
     for discount_path, discount in f.elements(item, "discounts", path, limits.MAX_DISCOUNTS):
         ident = f.ref(discount, "discount", discount_path) or f.name(
@@ -206,7 +207,7 @@ def _discount_keys(item: f.JsonObject, path: str) -> list[tuple[str, int | None,
         )
         pct = f.opt_integer(discount, "percentage", discount_path, low=0, high=limits.MAX_PERCENT)
         amount = f.cents(discount, "amount", discount_path)
-        keys.append((ident, pct, None if amount is None else abs(amount)))
+        keys.append((ident, -1 if pct is None else pct, -1 if amount is None else abs(amount)))
     return keys
 
 

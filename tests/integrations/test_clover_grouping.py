@@ -19,8 +19,13 @@ from tests.integrations.fakes.clover_orders import (
 RUNG = PAID_AT - 600_000
 
 
-def margarita(line_id: str, at: int = RUNG, **kw: Any) -> dict[str, Any]:
-    return {**make_line(line_id, "Margarita", 1200, item_id="MARG", **kw), "createdTime": at}
+def margarita(
+    line_id: str, at: int = RUNG, *, discounts: list[Any] | None = None, **kw: Any
+) -> dict[str, Any]:
+    line = make_line(line_id, "Margarita", 1200, item_id="MARG", **kw)
+    if discounts is not None:
+        line["discounts"] = {"elements": discounts}
+    return {**line, "createdTime": at}
 
 
 def booked(order: dict[str, Any]) -> tuple[Receipt, list[Refund]]:
@@ -81,3 +86,14 @@ def test_refunds_of_some_of_a_round_are_that_share_of_its_line() -> None:
         ("R1", (RefundLine(line.line_id, 1000, 1200),)),
         ("R2", (RefundLine(line.line_id, 2000, 2400),)),
     ]
+
+
+def test_one_discount_given_as_a_percentage_and_as_an_amount_on_one_line() -> None:
+    both = [
+        {"id": "D1", "name": "Deal", "discount": {"id": "DEAL"}, "percentage": 10},
+        {"id": "D2", "name": "Deal", "discount": {"id": "DEAL"}, "amount": -100},
+    ]
+    lines = [margarita("L1", discounts=both), margarita("L2", discounts=both)]
+    receipt, _ = booked(make_order("O1", lines=lines))
+    # 1200 less 10% (120) less $1: 980 each, one line of two.
+    assert shape(receipt) == [("Margarita", 2000, 1960)]
