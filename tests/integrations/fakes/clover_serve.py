@@ -103,7 +103,7 @@ async def serve(port: int) -> None:
     print(f"  CLOVER_APP_ID={APP_ID} CLOVER_APP_SECRET={APP_SECRET}")
     print(f"  CLOVER_BASE_URL=http://127.0.0.1:{port}")
     print(f"  the auth code the dashboard shows after the handshake: {AUTH_CODE}")
-    print(f"  merchant {MERCHANT_ID} approves every authorization")
+    print(f"  merchant {MERCHANT_ID} approves every authorization", flush=True)
     await asyncio.Event().wait()
 
 
