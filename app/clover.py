@@ -20,14 +20,16 @@ from cryptography.fernet import Fernet
 
 from app.config import PosSettings, Settings
 from app.processing import order_booker
+from integrations.api_calls import ApiObserver, PosApi
 from integrations.clover.client import PRODUCTION_URL, CloverClient
 from integrations.clover.connect import CALLBACK_PATH, CloverConnectDoors
 from integrations.clover.normalize import PROVIDER
 from integrations.clover.provider import CloverProvider
 from integrations.clover.reader import CloverReader
-from integrations.clover.reconcile import CloverReconciler
+from integrations.clover.reconcile import CloverPoller
 from integrations.clover.tokens import CloverTokens
 from integrations.clover.webhook import CloverDoor
+from integrations.polling import Reconciler
 from storage.connections import SqlConnections
 from storage.database import Database
 from storage.job_runs import SqlJobRuns
@@ -53,16 +55,13 @@ class CloverParts:
     def door(self) -> CloverDoor:
         return CloverDoor(self.provider, self.merchant_venue)
 
-    def reconciler(self, database: Database, now: Callable[[], datetime]) -> CloverReconciler:
+    def reconciler(
+        self, database: Database, now: Callable[[], datetime], *, once_per_slot: bool = True
+    ) -> Reconciler:
         """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""
-        return CloverReconciler(
-            self.client,
-            self.tokens,
-            self.connections,
-            order_booker(database, now),
-            now,
-            runs=SqlJobRuns(database.engine),
-        )
+        poller = CloverPoller(self.client, self.tokens)
+        runs = SqlJobRuns(database.engine) if once_per_slot else None
+        return Reconciler(poller, self.connections, order_booker(database, now), now, runs=runs)
 
     def connect_doors(
         self,
@@ -103,11 +102,10 @@ async def open_clover(
     settings: Settings,
     database: Database,
     now: Callable[[], datetime],
-    *,
-    on_call: Callable[[str], None] | None = None,
+    observer: ApiObserver | None = None,
 ) -> CloverParts | None:
-    """Clover's parts, or None (said once in the log when half configured). `on_call`: told
-    the outcome of each call to Clover's API (`/metrics`)."""
+    """Clover's parts, or None (said once in the log when half configured). `observer` counts
+    the calls to Clover's API (`/metrics`)."""
     clover = settings.pos.get(PROVIDER)
     if clover is None or not clover_configured(settings):
         if clover is not None and clover.configured:
@@ -120,7 +118,8 @@ async def open_clover(
             "handshake is answered meanwhile)"
         )
     session = aiohttp.ClientSession()
-    client = CloverClient(session, clover.base_url or PRODUCTION_URL, on_call=on_call)
+    base_url = clover.base_url or PRODUCTION_URL
+    client = CloverClient(PosApi(session, base_url, PROVIDER, observer=observer), base_url)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     tokens = CloverTokens(connections, client, clover.client_id, now)
     auth_code = None if clover.webhook_secret is None else clover.webhook_secret.reveal()

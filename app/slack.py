@@ -26,6 +26,7 @@ from app.config import Settings
 from app.keys import database_key
 from app.logs import request_id_var
 from app.middlewares import new_request_id
+from app.pos_offers import pos_offers
 from bot.charts import ChartRenderer
 from bot.slack.bolt_request import mount
 from bot.slack.client import build_web_client
@@ -115,6 +116,7 @@ def build_bolt_app(
         single_workspace=not multi,
         public_url=settings.public_url,
         connect_key=None if settings.secret_key is None else settings.secret_key.reveal(),
+        pos_offers=pos_offers(settings, database, settings.secret_key),
         render_chart=charts.render,
     )
     register(bolt, front_end, charts, request_id=_request_id)

@@ -115,6 +115,9 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
     except BaseException:
         await database.close()
         raise
+    from app.pos_offers import pos_offers
+
+    key = existing_key(settings)
     context = SessionContext(
         venue=venue,
         actor=Actor.terminal(user),
@@ -122,7 +125,8 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
         clock=SystemClock(),
         public_url=settings.public_url,
         # The same key `serve` signs with, so the link the terminal prints is accepted.
-        connect_key=_reveal(existing_key(settings)),
+        connect_key=_reveal(key),
+        pos_offers=pos_offers(settings, database, key),
     )
     return database, context
 

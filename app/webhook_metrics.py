@@ -5,8 +5,13 @@
 - `barback_webhook_events_processed_total{provider,outcome}`: done, skipped, retry, failed, lost;
 - `barback_webhook_events_failed_total{provider}`: processing failures (retry or failed);
 - `barback_inbox_lag_seconds`: age of the oldest pending event, set by the worker;
-- `barback_pos_api_calls_total{provider,outcome}`: answers from a POS API (`ok`, `rate_limited`
-  for a 429, `error` for anything else that failed), for the providers whose client reports them.
+- `barback_pos_orders_fetched_total{provider}`: orders read from a POS's API (fetches and
+  reconciliation pages);
+- `barback_pos_api_errors_total{provider,kind}`: failed POS API calls (`unavailable`,
+  `not_connected`, `rejected`, `rate_limited`);
+- `barback_pos_api_rate_limited_total{provider}`: the POS answered 429 (each one, including those
+  waited out and retried).
+Every POS's series exists from the start (at 0) once it is configured (`declare`).
 """
 
 from __future__ import annotations
@@ -44,10 +49,22 @@ class WebhookMetrics:
             ["provider"],
             registry=registry,
         )
-        self._api_calls = Counter(
-            "barback_pos_api_calls",
-            "Calls to a POS API, by provider and outcome (ok, rate_limited, error).",
-            ["provider", "outcome"],
+        self._fetched = Counter(
+            "barback_pos_orders_fetched",
+            "Orders read from a POS API (fetches and reconciliation), by provider.",
+            ["provider"],
+            registry=registry,
+        )
+        self._api_errors = Counter(
+            "barback_pos_api_errors",
+            "Failed POS API calls, by provider and kind.",
+            ["provider", "kind"],
+            registry=registry,
+        )
+        self._rate_limited = Counter(
+            "barback_pos_api_rate_limited",
+            "429 answers from a POS API, by provider.",
+            ["provider"],
             registry=registry,
         )
         self._lag = Gauge(
@@ -67,8 +84,19 @@ class WebhookMetrics:
         if outcome in (Outcome.RETRY, Outcome.FAILED):
             self._failed.labels(provider).inc()
 
-    def api_call(self, provider: str, outcome: str) -> None:
-        self._api_calls.labels(provider, outcome).inc()
+    def declare(self, provider: str) -> None:
+        """Show a configured POS's series at 0 before anything happens."""
+        self._received.labels(provider)
+        self._fetched.labels(provider)
+        self._rate_limited.labels(provider)
+
+    def fetched(self, provider: str, orders: int) -> None:
+        self._fetched.labels(provider).inc(orders)
+
+    def api_error(self, provider: str, kind: str) -> None:
+        self._api_errors.labels(provider, kind).inc()
+        if kind == "rate_limited":
+            self._rate_limited.labels(provider).inc()
 
     def lag(self, lag: timedelta) -> None:
         self._lag.set(lag.total_seconds())

@@ -22,8 +22,9 @@ from app.config import Settings
 from app.keys import database_key, metrics_key
 from app.processing import event_processor
 from app.square import SquareParts, open_square
+from app.toast import ToastParts, open_toast
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker
+from app.worker import InboxWorker, Job
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.clover.connect import clover_connect_key, clover_connect_routes
@@ -35,7 +36,13 @@ from integrations.square.routes import (
     connect_doors_key,
     connect_routes,
 )
-from integrations.web import VenueDoor, WebhookDoors, webhook_doors_key, webhook_routes
+from integrations.web import (
+    PosDoor,
+    VenueDoor,
+    WebhookDoors,
+    webhook_doors_key,
+    webhook_routes,
+)
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
@@ -47,6 +54,7 @@ writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
 clover_key = web.AppKey("clover", CloverParts)
+toast_key = web.AppKey("toast", ToastParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
 run_jobs_key = web.AppKey("run_jobs", bool)
 """False: the worker runs no scheduled job (reconciliation); tests run them by hand."""
@@ -67,9 +75,10 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     """`worker`: the default for `app[run_worker_key]` (create_app passes False when the database
     is injected: its owner may close it before the app's cleanup stops the worker)."""
     worker_default = worker
+    # Clover's route first: `/webhooks/{provider}` would take its path otherwise.
+    app.router.add_routes(clover_webhook_routes() + clover_connect_routes())
     app.router.add_routes(webhook_routes())
     app.router.add_routes(connect_routes())
-    app.router.add_routes(clover_webhook_routes() + clover_connect_routes())
     metrics = WebhookMetrics(app[metrics_key].registry)
     app[webhook_metrics_key] = metrics
 
@@ -77,22 +86,26 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         database = app[database_key]
         clock = SystemClock()
         square = await open_square(settings, database, clock.now)
-        clover = await open_clover(
-            settings,
-            database,
-            clock.now,
-            on_call=lambda outcome: metrics.api_call("clover", outcome),
-        )
+        toast = await open_toast(settings, database, clock.now, metrics)
+        clover = await open_clover(settings, database, clock.now, metrics)
+        for configured in ("square", square), ("toast", toast), ("clover", clover):
+            if configured[1] is not None:
+                metrics.declare(configured[0])
         worker: InboxWorker | None = None
         if app.get(run_worker_key, worker_default):
-            readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
+            readers: dict[str, EventReader] = {}
+            jobs: list[Job] = []
+            if square is not None:
+                readers["square"] = square.reader
+                jobs.append(square.reconciler(database, clock.now).run)
+            if toast is not None:
+                readers["toast"] = toast.reader
+                jobs.append(toast.reconciler(database, clock.now).run)
             if clover is not None:
                 readers["clover"] = clover.reader
+                jobs.append(clover.reconciler(database, clock.now).run)
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
-            if clover is not None:
-                jobs.append(clover.reconciler(database, clock.now).run)
             if not app.get(run_jobs_key, True):
                 jobs = []
             worker = InboxWorker(
@@ -118,7 +131,10 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
+            pos={} if toast is None else {"toast": PosDoor(toast.provider, toast.restaurant_venue)},
         )
+        if toast is not None:
+            app[toast_key] = toast
         if square is not None:
             app[square_key] = square
             connect = connect_doors(settings, database, square, clock.now)
@@ -144,6 +160,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                     await worker.stop()
                 if square is not None:
                     await square.close()
+                if toast is not None:
+                    await toast.close()
                 if clover is not None:
                     await clover.close()
 

@@ -3,6 +3,10 @@
 A connection binds one POS account (`merchant_id`, with its `location_ids`) to one venue; webhooks
 and polled orders of that account book into that venue. Tokens never show in a `repr`; storage
 keeps them encrypted. Pure: the value and the repository port.
+
+`PosOffer` is what `connect` knows of each POS on this barback: whether it is configured (and if
+not, which settings it lacks), and, for a POS whose accounts are bound by id rather than through
+a consent page (Toast: `connect toast <restaurant guid>`), the `AccountBinder` that binds one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+from engine.venue import Venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,11 @@ class ConnectionRepository(Protocol):
         self, provider: str, merchant_id: str, cursor: str, now: datetime
     ) -> None: ...
 
+    async def remove(self, provider: str, merchant_id: str) -> int | None:
+        """Unbind the account (the POS took barback's access back); the venue it was bound to,
+        or None when it was not bound."""
+        ...
+
 
 class OAuthStateRepository(Protocol):
     async def add(self, nonce: str, provider: str, venue_id: int, now: datetime) -> None: ...
@@ -58,3 +69,39 @@ class OAuthStateRepository(Protocol):
     async def use(self, nonce: str, provider: str, now: datetime) -> int | None:
         """Mark the state used and return its venue id; None when unknown or already used."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BoundAccount:
+    """What `AccountBinder.bind` bound: the account, as the POS names it."""
+
+    provider: str
+    account: str
+    name: str
+    already: bool = False
+    """It was bound to this venue before (nothing changed)."""
+
+
+class AccountBinder(Protocol):
+    async def bind(self, venue: Venue, account: str, now: datetime) -> BoundAccount:
+        """Bind the POS account to the venue once the POS confirms barback may read it. Raises
+        `InvalidInput` (not an account id), `NotAllowed` (the POS has not given barback access),
+        `Conflict` (bound to another venue), `Unavailable` (the POS did not answer)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PosOffer:
+    provider: str
+    label: str
+    """How people write it: `Toast`."""
+    missing: tuple[str, ...] = ()
+    """The settings still unset; empty when the POS is configured."""
+    binder: AccountBinder | None = None
+    """Binds an account named after `connect <pos>`; None: `connect` answers a consent link."""
+    account: str = "account"
+    """What that account is called (`restaurant GUID`)."""
+
+    @property
+    def configured(self) -> bool:
+        return not self.missing

@@ -5,7 +5,8 @@ EngineError
 ├── NotFound       names something that does not exist             (CLI exit 2, HTTP 404)
 ├── Ambiguous      a name matches several things; lists candidates (CLI exit 2)
 ├── Conflict       already exists, or clashes with what is stored  (CLI exit 2, HTTP 409)
-└── NotAllowed     the actor may not make this change              (CLI exit 2, HTTP 403)
+├── NotAllowed     the actor may not make this change              (CLI exit 2, HTTP 403)
+└── Unavailable    a service it needs (a POS's API) did not answer: try again later
 """
 
 from __future__ import annotations
@@ -47,3 +48,7 @@ class Conflict(EngineError):
 
 class NotAllowed(EngineError):
     code = "not_allowed"
+
+
+class Unavailable(EngineError):
+    code = "unavailable"

@@ -65,10 +65,10 @@ class Slot:
     day: date
 
     @classmethod
-    def holding(cls, now: datetime, every: timedelta, job: str = JOB) -> Slot:
+    def holding(cls, now: datetime, every: timedelta) -> Slot:
         seconds = every.total_seconds()
         start = datetime.fromtimestamp(now.timestamp() // seconds * seconds, UTC)
-        return cls(f"{job}@{start:%H:%M:%S}", start.date())
+        return cls(f"{JOB}@{start:%H:%M:%S}", start.date())
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,13 @@
   may both number events `evt-1`) and the 200 follows its commit.
 - `POST /webhooks/square`: `x-square-hmacsha256-signature` over `SQUARE_WEBHOOK_URL` + body (401);
   the envelope gives the dedupe key; stored with the bound venue, or none.
+- `POST /webhooks/{provider}` (Toast, and any POS whose events name their account): the same walk
+  through the provider's `PosDoor` (`WebhookDoors.pos`); a provider not configured is a 404.
 
-Decision (unknown Square merchant): the event is stored with no venue and answered 200. Square
-retries non-2xx for 3 days and then disables the subscription; the worker marks it `skipped` with
-the reason, visible in `barback events`, and replayable once the merchant connects.
+Decision (unknown Square merchant, unknown Toast restaurant): the event is stored with no venue and
+answered 200. Square retries non-2xx for 3 days and then disables the subscription; Toast retries
+a 404 and pauses a subscription that keeps failing; the worker marks it `skipped` with the
+reason, visible in `barback events`, and replayable once the account is connected.
 
 The sink failing (database down, writer overloaded) is a 503 so the POS retries. Every refusal is
 counted (`WebhookCounters.rejected`) and logged with its reason, never a secret or the body.
@@ -21,8 +24,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -51,6 +54,24 @@ class VenueDoor:
     webhook_secret: str
 
 
+class WebhookDoor(Protocol):
+    """What a POS's webhook route needs of it (`Provider`'s first two steps)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def verify(self, delivery: Delivery) -> None: ...
+
+    def envelope(self, delivery: Delivery) -> ProviderEvent: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PosDoor:
+    door: WebhookDoor
+    account_venue: Callable[[str], Awaitable[int | None]]
+    """The venue a POS account (merchant, restaurant) is bound to; None: bound to none."""
+
+
 class WebhookCounters(Protocol):
     def received(self, provider: str) -> None: ...
 
@@ -69,6 +90,8 @@ class WebhookDoors:
     merchant_venue: Callable[[str], Awaitable[int | None]] | None = None
     """The venue a Square merchant is bound to (None: unknown merchant)."""
     max_body_bytes: int = MAX_BODY_BYTES
+    pos: Mapping[str, PosDoor] = field(default_factory=dict)
+    """The other POS by provider name (`toast`): `POST /webhooks/<provider>`."""
 
 
 webhook_doors_key = web.AppKey("webhook_doors", WebhookDoors)
@@ -80,6 +103,7 @@ def webhook_routes() -> list[web.RouteDef]:
     return [
         web.post("/webhooks/generic/{venue}", generic),
         web.post("/webhooks/square", square),
+        web.post("/webhooks/{provider}", pos_webhook),
     ]
 
 
@@ -126,6 +150,27 @@ async def square(request: web.Request) -> web.StreamResponse:
     provider = doors.square
     if provider is None or doors.merchant_venue is None:
         return _refuse(doors, "square", 404, "not_configured", "Square is not configured")
+    return await _account_webhook(request, doors, PosDoor(provider, doors.merchant_venue))
+
+
+async def pos_webhook(request: web.Request) -> web.StreamResponse:
+    doors = _doors(request)
+    name = request.match_info["provider"]
+    pos = doors.pos.get(name)
+    if pos is None:
+        # Not counted: a metric label per made-up path would let anyone grow /metrics.
+        logger.warning("webhook refused (404): no POS %r is configured", name[:40])
+        return web.json_response(
+            {"error": "not_configured", "reason": "no such POS is configured"}, status=404
+        )
+    return await _account_webhook(request, doors, pos)
+
+
+async def _account_webhook(
+    request: web.Request, doors: WebhookDoors, pos: PosDoor
+) -> web.StreamResponse:
+    """Verify, read the envelope, find the account's venue, store, answer."""
+    provider = pos.door
     too_big = _too_big(request, doors, provider.name)
     if too_big is not None:
         return too_big
@@ -142,12 +187,12 @@ async def square(request: web.Request) -> web.StreamResponse:
     except InvalidInput as bad:
         return _refuse(doors, provider.name, 400, "bad_payload", str(bad))
     try:
-        venue_id = None if event.account is None else await doors.merchant_venue(event.account)
+        venue_id = None if event.account is None else await pos.account_venue(event.account)
     except Exception as error:
         return _unavailable(doors, provider.name, error)
     if venue_id is None:
         logger.warning(
-            "webhook from a merchant bound to no venue: stored, will be skipped",
+            "webhook from an account bound to no venue: stored, will be skipped",
             extra={"provider": provider.name, "merchant": event.account},
         )
     return await _store(doors, event, venue_id)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.connections import PosConnection
@@ -87,6 +87,15 @@ class SqlConnections:
 
     async def set_cursor(self, provider: str, merchant_id: str, cursor: str, now: datetime) -> None:
         await self._update(provider, merchant_id, cursor=cursor, updated_at=now)
+
+    async def remove(self, provider: str, merchant_id: str) -> int | None:
+        async with self._engine.begin() as db:
+            venue_id = await db.scalar(
+                delete(table)
+                .where(table.c.provider == provider, table.c.merchant_id == merchant_id)
+                .returning(table.c.venue_id)
+            )
+        return None if venue_id is None else int(venue_id)
 
     async def _update(self, provider: str, merchant_id: str, **values: Any) -> None:
         async with self._engine.begin() as db:

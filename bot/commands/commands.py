@@ -337,7 +337,8 @@ class Use:
 class Connect:
     words: ClassVar[str] = "connect"
     changes: ClassVar[bool] = True
-    provider: Provider
+    provider: Provider | None = None  # None: list what this barback can connect
+    account: str | None = None  # the POS account, for a POS bound by id (Toast's GUID)
 
 
 @dataclass(frozen=True, slots=True)

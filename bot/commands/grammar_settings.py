@@ -74,8 +74,13 @@ _PROVIDERS: dict[str, c.Provider] = {p: p for p in get_args(c.Provider)}
 
 
 def _connect(cur: Cursor) -> c.Command:
-    provider = _last(cur, "POS", lambda t: choice(t.text, tuple(_PROVIDERS), "POS"))
-    return c.Connect(_PROVIDERS[provider])
+    token = cur.next()
+    if token is None:  # `connect` alone: which POS this barback can connect
+        return c.Connect()
+    provider = _PROVIDERS[choice(token.text, tuple(_PROVIDERS), "POS")]
+    account = cur.next()  # Toast's restaurant GUID; the handler says which POS take one
+    cur.expect_end()
+    return c.Connect(provider, None if account is None else account.text)
 
 
 def _managers_add(cur: Cursor) -> c.Command:
@@ -126,9 +131,9 @@ SETTINGS_SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         c.Connect,
-        "connect square|toast|clover|shopify",
-        "start the POS's authorization",
-        ("connect square",),
+        "connect [square|clover|shopify|toast <restaurant guid>]",
+        "connect the POS (alone: which POS this barback can connect)",
+        ("connect square", "connect toast 0cd990c9-fd74-461d-8468-de2a0919ccbb", "connect"),
         _connect,
     ),
     Spec(

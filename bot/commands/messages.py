@@ -123,10 +123,22 @@ ACTIONS: dict[str, str] = {
     "waste": "recorded waste of",
     "alerts": "set alerts of",
     "summary": "set the daily summary of",
+    "connect": "connected",
 }
 """How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
 reads as `product.set`); an action not listed is shown as it is."""
 CONNECT = "connect {provider}: open {url} and approve barback in {provider}"
+CONNECT_OFFERS = "POS this barback can connect: {ready}"
+CONNECT_OFFERS_NONE = "no POS is set up on this barback yet"
+CONNECT_OFFERS_HINT = "{unready}; set the settings and restart barback"
+CONNECT_UNREADY = "{label} needs {settings}"
+CONNECT_UNKNOWN = "barback cannot connect {provider}"
+CONNECT_NOT_CONFIGURED = "{label} is not set up on this barback: it needs {settings}"
+CONNECT_NOT_CONFIGURED_HINT = "set them and restart barback; `connect` lists what is ready"
+CONNECT_NEEDS_ACCOUNT = "connect {provider} needs the {account}"
+CONNECT_NEEDS_ACCOUNT_HINT = "connect {provider} <{account}>"
+CONNECT_NO_ACCOUNT = "connect {provider} takes no {what}: it answers a link to approve barback"
+CONNECT_NO_ACCOUNT_HINT = "connect {provider}"
 CONNECT_NO_URL = "connect needs the service's public address"
 CONNECT_NO_URL_HINT = "set PUBLIC_URL to the address the POS reaches barback at"
 CONNECT_NO_KEY = "connect needs the service's secret key to sign the link"

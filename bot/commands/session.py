@@ -21,6 +21,7 @@ from bot.commands import messages as m
 from bot.commands.commands import Command
 from bot.commands.handlers import HANDLERS
 from bot.commands.replies import Reply
+from engine.connections import PosOffer
 from engine.errors import EngineError, InvalidInput, NotAllowed
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue
@@ -69,6 +70,8 @@ class SessionContext:
     clock: Clock
     public_url: str | None = None
     connect_key: str | None = None
+    pos_offers: Mapping[str, PosOffer] | None = None
+    """What `connect` offers: each POS barback reads, configured or not (None: not known here)."""
     front_end_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
 
     @property

@@ -31,6 +31,7 @@ from bot.commands.replies import Reply
 from bot.commands.session import Actor, Handler, SessionContext, refusal
 from bot.slack.mentions import channel_by_name, is_workspace_admin
 from bot.slack.summary import Render, post_summary
+from engine.connections import PosOffer
 from engine.errors import EngineError, InvalidInput
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue, VenueId
@@ -110,6 +111,7 @@ class SlackFrontEnd:
     single_workspace: bool
     public_url: str | None = None
     connect_key: str | None = None
+    pos_offers: Mapping[str, PosOffer] | None = None
     extra_handlers: Mapping[type[c.Command], Handler] = field(default_factory=dict)
     render_chart: Render = render_png_async
 
@@ -159,6 +161,7 @@ class SlackFrontEnd:
             clock=self.clock,
             public_url=self.public_url,
             connect_key=self.connect_key,
+            pos_offers=self.pos_offers,
             front_end_handlers={**self._handlers(who, client), **self.extra_handlers},
         )
 

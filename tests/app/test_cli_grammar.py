@@ -152,9 +152,18 @@ def test_slack_only_commands_say_so(downtown: Barback, words: list[str]) -> None
     assert err.startswith(f"barback: {first} works in Slack only\n")
 
 
+SQUARE_ENV = {
+    "SQUARE_APPLICATION_ID": "sq0idp-app",
+    "SQUARE_APPLICATION_SECRET": "sq0csp-secret",
+    "SQUARE_WEBHOOK_SIGNATURE_KEY": "sq-signature-key",
+    "SQUARE_WEBHOOK_URL": "https://bar.example/webhooks/square",
+}
+
+
 def test_connect_gives_a_signed_link(downtown: Barback) -> None:
     key = Fernet.generate_key().decode()
     downtown.env["BARBACK_SECRET_KEY"] = key
+    downtown.env.update(SQUARE_ENV)
     status, out, _ = downtown("--venue", "downtown", "connect", "square", "--json")
     assert status == 0
     answer = json.loads(out)
@@ -167,10 +176,59 @@ def test_connect_gives_a_signed_link(downtown: Barback) -> None:
 
 def test_connect_without_a_key_says_how_to_get_one(downtown: Barback, tmp_path: Path) -> None:
     downtown.env["BARBACK_DATA_DIR"] = str(tmp_path / "data")
+    downtown.env.update(SQUARE_ENV)
     status, _, err = downtown("--venue", "downtown", "connect", "square")
     assert status == 2
     assert "secret key" in err
     assert not (tmp_path / "data").exists()  # the terminal never makes a key of its own
+
+
+def test_connect_offers_what_is_configured_and_names_what_is_missing(
+    downtown: Barback,
+) -> None:
+    downtown.env["BARBACK_SECRET_KEY"] = Fernet.generate_key().decode()
+    downtown.env.update(SQUARE_ENV)
+    downtown.env |= {"TOAST_CLIENT_ID": "toast-client", "TOAST_CLIENT_SECRET": "toast-secret"}
+    status, out, _ = downtown("--venue", "downtown", "connect", "--json")
+    assert status == 0
+    answer = json.loads(out)
+    assert answer["ready"] == ["square"]
+    assert answer["not_configured"] == {
+        "toast": ["TOAST_WEBHOOK_SECRET"],
+        "clover": ["CLOVER_APP_ID", "CLOVER_APP_SECRET"],
+    }
+    del downtown.env["TOAST_CLIENT_ID"], downtown.env["TOAST_CLIENT_SECRET"]
+    status, _, err = downtown("--venue", "downtown", "connect", "toast", "0cd990c9-fd74-461d-8468")
+    assert status == 2
+    assert err.startswith(
+        "barback: Toast is not set up on this barback: it needs TOAST_CLIENT_ID, "
+        "TOAST_CLIENT_SECRET, TOAST_WEBHOOK_SECRET\n"
+    )
+    status, _, err = downtown("--venue", "downtown", "connect", "square", "MLX123")
+    assert status == 2
+    assert "connect square takes no 'MLX123'" in err
+    del downtown.env["SQUARE_WEBHOOK_URL"], downtown.env["SQUARE_WEBHOOK_SIGNATURE_KEY"]
+    status, _, err = downtown("--venue", "downtown", "connect", "square")
+    assert status == 2
+    assert "it needs SQUARE_WEBHOOK_SIGNATURE_KEY, SQUARE_WEBHOOK_URL\n" in err
+
+
+def test_connect_clover_once_its_app_is_set(downtown: Barback) -> None:
+    key = Fernet.generate_key().decode()
+    downtown.env["BARBACK_SECRET_KEY"] = key
+    downtown.env["PUBLIC_URL"] = "https://bar.example"
+    status, _, err = downtown("--venue", "downtown", "connect", "clover")
+    assert status == 2
+    assert "Clover is not set up on this barback: it needs CLOVER_APP_ID, CLOVER_APP_SECRET" in err
+    downtown.env |= {"CLOVER_APP_ID": "DRKVJT2ZRRRSC", "CLOVER_APP_SECRET": "app-secret"}
+    status, out, _ = downtown("--venue", "downtown", "connect", "--json")
+    assert status == 0 and "clover" in json.loads(out)["ready"]
+    status, out, _ = downtown("--venue", "downtown", "connect", "clover", "--json")
+    assert status == 0
+    url = urlsplit(json.loads(out)["url"])
+    assert (url.netloc, url.path) == ("bar.example", "/connect/clover")
+    token = parse_qs(url.query)["token"][0]
+    verify_connect_token(key, "clover", "downtown", token, datetime.now(UTC))
 
 
 def test_a_channel_name_needs_slack(downtown: Barback) -> None:

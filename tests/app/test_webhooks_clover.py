@@ -202,8 +202,8 @@ async def test_a_clover_outage_is_retried_then_booked(
     [event] = await SqlInbox(database.engine).list()
     assert event.state.value == "done" and event.attempts >= 1
     metrics = await (await client.get("/metrics")).text()
-    for outcome in ("ok", "error"):
-        assert f'barback_pos_api_calls_total{{outcome="{outcome}",provider="clover"}}' in metrics
+    assert 'barback_pos_orders_fetched_total{provider="clover"} 1.0' in metrics
+    assert 'barback_pos_api_errors_total{kind="unavailable",provider="clover"}' in metrics
 
 
 async def test_an_unpaid_order_is_skipped_and_a_deleted_one_too(

@@ -251,6 +251,11 @@ CASES: list[tuple[str, c.Command]] = [
     ("connect Toast", c.Connect("toast")),
     ("connect clover", c.Connect("clover")),
     ("connect shopify", c.Connect("shopify")),
+    ("connect", c.Connect()),
+    (
+        "connect toast 0cd990c9-fd74-461d-8468-de2a0919ccbb",
+        c.Connect("toast", "0cd990c9-fd74-461d-8468-de2a0919ccbb"),
+    ),
     ("managers add <@U0123ABC|sam>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add <@U0123ABC>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add U0123ABC", c.ManagersAdd(c.UserRef("U0123ABC"))),

@@ -64,7 +64,6 @@ ERRORS: list[tuple[str, str, str]] = [
     ("summary", "missing time", "summary <HH:MM> <channel>"),
     ("summary 09:00", "missing channel", "summary <HH:MM> <channel>"),
     ("use", "missing venue", "use <venue>"),
-    ("connect", "missing POS", "connect"),
     ("managers add", "missing user", "managers add @user"),
     # extra words
     ("unmapped now", "unexpected 'now' at the end", "usage: unmapped"),
@@ -158,6 +157,7 @@ ERRORS: list[tuple[str, str, str]] = [
     # other bad words
     ("alerts low maybe", "unknown setting 'maybe'", "use on, off"),
     ("connect sqaure", "unknown POS 'sqaure'", "did you mean: square"),
+    ("connect toast a b", "unexpected 'b' at the end", "usage: connect"),
     ("connect lightspeed", "unknown POS 'lightspeed'", "square, toast, clover, shopify"),
     ("use Down Town", "unexpected 'Town'", "use"),
     ("use -downtown", "is not a venue slug", "use downtown"),

@@ -20,10 +20,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from app.processing import order_booker
 from app.webhooks import clover_key
 from engine.connect_links import connect_link
-from integrations.clover.reconcile import CloverReconciler
 from tests.conformance.adapter import Delivery, Feature
 from tests.conformance.bar import KEY, PUBLIC_URL, Bar
 from tests.conformance.night import TAX_RATE_PPM, Item, Line, Modifier, Order, Refund
@@ -155,16 +153,12 @@ class Adapter:
         self.fake.rate_limit(calls, retry_after)
 
     async def reconcile(self, bar: Bar) -> None:
-        parts = bar.app[clover_key]
-
-        def now() -> datetime:
-            return datetime.now(UTC)
-
-        # No `runs`: the worker claims one run per 5-minute slot; a case runs several.
-        reconciler = CloverReconciler(
-            parts.client, parts.tokens, parts.connections, order_booker(bar.db, now), now
+        # Not once per slot: the worker claims one run per 5-minute slot; a case runs several.
+        await (
+            bar.app[clover_key]
+            .reconciler(bar.db, lambda: datetime.now(UTC), once_per_slot=False)
+            .run()
         )
-        await reconciler.run()
 
     # -- Clover's shapes -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
+from integrations.api_calls import PosApi
 from integrations.clover.accounts import Merchant
 from integrations.clover.client import ORDER_EXPAND, CloverClient
 from integrations.clover.normalize import Normalized, normalize_order
@@ -50,9 +51,47 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+class Counted:
+    """What the client tells `/metrics` (an `ApiObserver`; the app's `WebhookMetrics`)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.orders = 0
+
+    def api_error(self, provider: str, kind: str) -> None:
+        assert provider == "clover"
+        self.errors.append(kind)
+
+    def fetched(self, provider: str, orders: int) -> None:
+        assert provider == "clover"
+        self.orders += orders
+
+
 @pytest.fixture
-def client(clover: FakeClover, session: aiohttp.ClientSession, sleeps: Sleeps) -> CloverClient:
-    return CloverClient(session, clover.base_url + "/", timeout=2, sleep=sleeps)
+def counted() -> Counted:
+    return Counted()
+
+
+def make_client(
+    clover: FakeClover,
+    session: aiohttp.ClientSession,
+    *,
+    timeout: float = 2,
+    sleeps: Sleeps | None = None,
+    counted: Counted | None = None,
+) -> CloverClient:
+    api = PosApi(
+        session, clover.base_url + "/", "clover", observer=counted, timeout=timeout,
+        sleep=sleeps or Sleeps(),
+    )  # fmt: skip
+    return CloverClient(api, clover.base_url + "/")
+
+
+@pytest.fixture
+def client(
+    clover: FakeClover, session: aiohttp.ClientSession, sleeps: Sleeps, counted: Counted
+) -> CloverClient:
+    return make_client(clover, session, sleeps=sleeps, counted=counted)
 
 
 def modified_at(minute: int) -> int:
@@ -66,7 +105,7 @@ def order(order_id: str, minute: int = 0) -> dict[str, object]:
 
 
 async def test_an_order_comes_with_what_booking_needs(
-    clover: FakeClover, client: CloverClient
+    clover: FakeClover, client: CloverClient, counted: Counted
 ) -> None:
     clover.add_order(order("ORD1"))
     fetched = await client.get_order(clover.grant(), MERCHANT_ID, "ORD1")
@@ -78,6 +117,7 @@ async def test_an_order_comes_with_what_booking_needs(
     assert isinstance(result, Normalized)
     (line,) = result.booked[0].lines  # type: ignore[union-attr]
     assert (line.net_amount, [m.name for m in line.modifiers]) == (1600, ["Double"])
+    assert counted.orders == 1
 
 
 async def test_a_payment_names_its_order(clover: FakeClover, client: CloverClient) -> None:
@@ -86,7 +126,7 @@ async def test_a_payment_names_its_order(clover: FakeClover, client: CloverClien
 
 
 async def test_orders_are_listed_by_modified_time_page_by_page(
-    clover: FakeClover, client: CloverClient
+    clover: FakeClover, client: CloverClient, counted: Counted
 ) -> None:
     for minute in range(6):
         clover.add_order(order(f"ORD{minute}", minute))
@@ -101,17 +141,19 @@ async def test_orders_are_listed_by_modified_time_page_by_page(
     filters = [v for k, v in clover.calls("/v3/")[0].query if k == "filter"]
     assert filters == [f"modifiedTime>={modified_at(1)}", f"modifiedTime<{modified_at(5)}"]
     assert all("lineItems" in o for page in pages for o in page)  # expanded like one order
+    assert counted.orders == 4
 
 
 async def test_a_short_rate_limit_is_waited_out(
-    clover: FakeClover, client: CloverClient, sleeps: Sleeps
+    clover: FakeClover, client: CloverClient, sleeps: Sleeps, counted: Counted
 ) -> None:
     clover.add_order(order("ORD1"))
     clover.rate_limit(1, retry_after=0.5)
-    clover.rate_limit(1, retry_after=None)
+    clover.rate_limit(1, retry_after=2)
     assert (await client.get_order(clover.grant(), MERCHANT_ID, "ORD1"))["id"] == "ORD1"
-    assert sleeps.waited == [0.5, 2.0]  # as asked, then Clover's doubling from 1 s
+    assert sleeps.waited == [0.5, 2]
     assert len(clover.calls("/v3/")) == 3
+    assert counted.errors == ["rate_limited", "rate_limited"]
 
 
 async def test_a_long_or_lasting_rate_limit_is_left_to_the_retries(
@@ -125,12 +167,15 @@ async def test_a_long_or_lasting_rate_limit_is_left_to_the_retries(
     with pytest.raises(UpstreamUnavailable, match="rate limited"):
         await client.get_order(clover.grant(), MERCHANT_ID, "ORD1")
     assert sleeps.waited == [0, 0]
+    clover.rate_limit(1, retry_after=None)  # says no time: left to the retries too
+    with pytest.raises(UpstreamUnavailable, match="rate limited"):
+        await client.get_order(clover.grant(), MERCHANT_ID, "ORD1")
 
 
 async def test_outages_and_slow_answers_are_unavailable(
     clover: FakeClover, session: aiohttp.ClientSession
 ) -> None:
-    client = CloverClient(session, clover.base_url, timeout=0.2)
+    client = make_client(clover, session, timeout=0.2)
     clover.outage(1)
     with pytest.raises(UpstreamUnavailable, match="answered 503"):
         await client.get_order(clover.grant(), MERCHANT_ID, "ORD1")

@@ -11,9 +11,11 @@ import aiohttp
 import pytest
 
 from app.processing import order_booker
+from integrations.api_calls import PosApi
 from integrations.clover.client import CloverClient
-from integrations.clover.reconcile import CloverReconciler
+from integrations.clover.reconcile import CloverPoller
 from integrations.clover.tokens import CloverTokens
+from integrations.polling import Reconciler
 from storage.connections import SqlConnections
 from storage.database import Database
 from storage.job_runs import SqlJobRuns
@@ -53,11 +55,10 @@ def reconciler(
     now: Callable[[], datetime],
     *,
     runs: SqlJobRuns | None = None,
-) -> CloverReconciler:
-    client = CloverClient(session, clover.base_url)
-    tokens = CloverTokens(connections, client, APP_ID, now)
-    book = order_booker(database, now)
-    return CloverReconciler(client, tokens, connections, book, now, runs=runs, page=2)
+) -> Reconciler:
+    client = CloverClient(PosApi(session, clover.base_url, "clover"), clover.base_url)
+    poller = CloverPoller(client, CloverTokens(connections, client, APP_ID, now), page=2)
+    return Reconciler(poller, connections, order_booker(database, now), now, runs=runs)
 
 
 async def test_missed_orders_book_once_and_late_refunds_are_found(

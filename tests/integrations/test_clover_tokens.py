@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from engine.connections import PosConnection
+from integrations.api_calls import PosApi
 from integrations.clover.client import CloverClient
 from integrations.clover.tokens import CloverTokens
 from integrations.errors import NotConnected, UpstreamUnavailable
@@ -68,7 +69,8 @@ def tokens_for(
     session: aiohttp.ClientSession,
     clock: FakeClock,
 ) -> CloverTokens:
-    return CloverTokens(connections, CloverClient(session, clover.base_url), APP_ID, clock.now)
+    client = CloverClient(PosApi(session, clover.base_url, "clover"), clover.base_url)
+    return CloverTokens(connections, client, APP_ID, clock.now)
 
 
 async def stored(connections: SqlConnections) -> PosConnection:

@@ -18,8 +18,10 @@ from bot.commands.handlers.changing import apply
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
 from engine.connect_links import connect_link
+from engine.connections import PosOffer
 from engine.errors import InvalidInput
 from engine.usecases import settings
+from engine.usecases.connections import connect_account
 
 if TYPE_CHECKING:
     from bot.commands.session import SessionContext
@@ -56,7 +58,42 @@ async def summary_off(command: c.SummaryOff, ctx: SessionContext) -> Reply:
 
 
 async def connect(command: c.Connect, ctx: SessionContext) -> Reply:
+    """A consent link, or (Toast) the account bound; `connect` alone lists what is ready.
+
+    Without `ctx.pos_offers` (a front-end that does not know the service's settings) every POS
+    is answered with its link, as before offers existed."""
     provider = command.provider
+    offers = ctx.pos_offers
+    if provider is None:
+        return _offers(offers or {})
+    offer = None if offers is None else offers.get(provider)
+    if offers is not None:
+        if offer is None:
+            ready = ", ".join(sorted(o.provider for o in offers.values() if o.configured))
+            hint = f"it can connect: {ready}" if ready else None
+            return Reply.refusal(m.CONNECT_UNKNOWN.format(provider=provider), "invalid_input",
+                                 hint=hint)  # fmt: skip
+        if not offer.configured:
+            text = m.CONNECT_NOT_CONFIGURED.format(
+                label=offer.label, settings=", ".join(offer.missing)
+            )
+            return Reply.refusal(text, "not_configured", hint=m.CONNECT_NOT_CONFIGURED_HINT)
+    if offer is not None and offer.binder is not None:
+        if command.account is None:
+            text = m.CONNECT_NEEDS_ACCOUNT.format(provider=provider, account=offer.account)
+            hint = m.CONNECT_NEEDS_ACCOUNT_HINT.format(provider=provider, account=offer.account)
+            return Reply.refusal(text, "invalid_input", hint=hint)
+        return await apply(
+            ctx,
+            connect_account,
+            binder=offer.binder,
+            label=offer.label,
+            account=command.account,
+        )
+    if command.account is not None:
+        text = m.CONNECT_NO_ACCOUNT.format(provider=provider, what=repr(command.account))
+        return Reply.refusal(text, "invalid_input", hint=m.CONNECT_NO_ACCOUNT_HINT.format(
+            provider=provider))  # fmt: skip
     if ctx.public_url is None:
         return Reply.refusal(m.CONNECT_NO_URL, "invalid_input", hint=m.CONNECT_NO_URL_HINT)
     if ctx.connect_key is None:
@@ -64,6 +101,24 @@ async def connect(command: c.Connect, ctx: SessionContext) -> Reply:
     url = connect_link(ctx.public_url, provider, ctx.slug, ctx.connect_key, ctx.clock.now())
     summary = m.CONNECT.format(provider=provider, url=url)
     return Reply(summary=summary, data={"venue": ctx.slug, "provider": provider, "url": url})
+
+
+def _offers(offers: Mapping[str, PosOffer]) -> Reply:
+    ready = [o for o in offers.values() if o.configured]
+    unready = [o for o in offers.values() if not o.configured]
+    words = [f"{o.provider} <{o.account}>" if o.binder is not None else o.provider for o in ready]
+    summary = m.CONNECT_OFFERS.format(ready=", ".join(words)) if ready else m.CONNECT_OFFERS_NONE
+    hint = None
+    if unready:
+        missing = "; ".join(
+            m.CONNECT_UNREADY.format(label=o.label, settings=", ".join(o.missing)) for o in unready
+        )
+        hint = m.CONNECT_OFFERS_HINT.format(unready=missing)
+    data = {
+        "ready": [o.provider for o in ready],
+        "not_configured": {o.provider: list(o.missing) for o in unready},
+    }
+    return Reply(summary=summary if hint is None else f"{summary}\n{hint}", data=data)
 
 
 async def slack_only(command: c.Command, ctx: SessionContext) -> Reply:
