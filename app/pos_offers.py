@@ -53,7 +53,7 @@ def pos_offers(
     return {
         "square": PosOffer("square", "Square", _unset(SQUARE_REQUIRED, square_values)),
         "clover": PosOffer("clover", "Clover", clover_missing),
-        "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID"),
+        "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID", "restaurant"),
     }
 
 

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 
 from app.config import PosSettings, Settings
 from app.processing import order_booker
+from integrations.api_calls import ApiObserver
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
 from integrations.square.provider import SquareProvider
@@ -73,7 +74,10 @@ def square_configured(settings: Settings) -> bool:
 
 
 async def open_square(
-    settings: Settings, database: Database, now: Callable[[], datetime]
+    settings: Settings,
+    database: Database,
+    now: Callable[[], datetime],
+    observer: ApiObserver | None = None,
 ) -> SquareParts | None:
     """Square's parts, or None (said once in the log) when it is not configured."""
     square = settings.pos.get("square")
@@ -84,7 +88,7 @@ async def open_square(
     assert square.webhook_secret is not None and square.webhook_url is not None
     assert settings.secret_key is not None
     session = aiohttp.ClientSession()
-    client = SquareClient(session, square.base_url or PRODUCTION_URL)
+    client = SquareClient(session, square.base_url or PRODUCTION_URL, observer=observer)
     connections = SqlConnections(database.engine, Fernet(settings.secret_key.reveal()))
     secret = None if square.client_secret is None else square.client_secret.reveal()
     tokens = SquareTokens(connections, client, square.client_id, secret, now)

@@ -85,7 +85,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     async def webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
         database = app[database_key]
         clock = SystemClock()
-        square = await open_square(settings, database, clock.now)
+        square = await open_square(settings, database, clock.now, metrics)
         toast = await open_toast(settings, database, clock.now, metrics)
         clover = await open_clover(settings, database, clock.now, metrics)
         for configured in ("square", square), ("toast", toast), ("clover", clover):

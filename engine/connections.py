@@ -100,7 +100,9 @@ class PosOffer:
     binder: AccountBinder | None = None
     """Binds an account named after `connect <pos>`; None: `connect` answers a consent link."""
     account: str = "account"
-    """What that account is called (`restaurant GUID`)."""
+    """What to type after `connect <pos>` (`restaurant GUID`)."""
+    account_kind: str = "account"
+    """What the account is (`restaurant`), as the change's answer names it."""
 
     @property
     def configured(self) -> bool:

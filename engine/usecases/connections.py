@@ -19,15 +19,18 @@ async def connect_account(
     binder: AccountBinder,
     label: str,
     account: str,
+    kind: str = "account",
     actor: str,
 ) -> Change:
+    """Bind `account` (a `kind`: `restaurant`) of the POS `label` to the venue; raises what the
+    binder raises (nothing is written then)."""
     actor = require_actor(actor)
     now = clock.now()
     async with uow_factory() as uow:
         place = await load_venue(uow, venue)
     bound = await binder.bind(place, account.strip(), now)
     shown = f"{bound.name} ({bound.account})" if bound.name else bound.account
-    old = {"account": shown} if bound.already else None
-    change = Change("connect", label, old, {"account": shown}, actor, now, place)
+    old = {kind: shown} if bound.already else None
+    change = Change("connect", label, old, {kind: shown}, actor, now, place)
     async with uow_factory() as uow:
         return await commit_change(uow, change)

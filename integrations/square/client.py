@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 
+from integrations.api_calls import ApiObserver
 from integrations.errors import NotConnected, UpstreamRejected, UpstreamUnavailable
 from integrations.square import fields as f
 from integrations.square.accounts import (
@@ -59,7 +60,10 @@ class SquareClient:
         *,
         timeout: float = TIMEOUT_SECONDS,
         square_version: str = SQUARE_VERSION,
+        observer: ApiObserver | None = None,
     ) -> None:
+        """`observer` counts orders fetched and failed calls per provider (`/metrics`)."""
+        self._observer = observer
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -75,7 +79,9 @@ class SquareClient:
         if location_id is not None:
             body["location_id"] = location_id
         answer = await self._call("POST", "/v2/orders/batch-retrieve", access_token, body)
-        return [order for _, order in f.objects(answer, "orders", "batch-retrieve response")]
+        orders = [order for _, order in f.objects(answer, "orders", "batch-retrieve response")]
+        self._fetched(len(orders))
+        return orders
 
     async def search_orders(
         self,
@@ -111,6 +117,7 @@ class SquareClient:
             body["cursor"] = cursor
         answer = await self._call("POST", "/v2/orders/search", access_token, body)
         orders = f.objects(answer, "orders", "search response")
+        self._fetched(len(orders))
         return OrdersPage(
             orders=tuple(order for _, order in orders),
             cursor=f.opt_text(answer, "cursor", "search response") or None,
@@ -152,6 +159,14 @@ class SquareClient:
         """`GET /v2/merchants/me`: the merchant the token belongs to."""
         return merchant_from(await self._call("GET", "/v2/merchants/me", access_token, None))
 
+    def _fetched(self, orders: int) -> None:
+        if self._observer is not None and orders:
+            self._observer.fetched("square", orders)
+
+    def _failed(self, kind: str) -> None:
+        if self._observer is not None:
+            self._observer.api_error("square", kind)
+
     async def _call(
         self, method: str, path: str, access_token: str | None, body: dict[str, object] | None
     ) -> f.JsonObject:
@@ -168,21 +183,27 @@ class SquareClient:
                 retry_after = response.headers.get("Retry-After")
         except (TimeoutError, aiohttp.ClientError) as error:
             log.warning("%s failed: %s", what, type(error).__name__)
+            self._failed("unavailable")
             raise UpstreamUnavailable(f"{what}: {type(error).__name__}") from None
         log.debug("%s -> %s", what, status)
         if 200 <= status < 300:
             try:
                 return f.as_object(json.loads(raw), f"{path} response")
             except (UnicodeDecodeError, json.JSONDecodeError):
+                self._failed("unavailable")
                 raise UpstreamUnavailable(f"{what} answered {status} without JSON") from None
         detail = _detail(raw)
         if status == 429:
+            self._failed("rate_limited")
             seconds = _seconds(retry_after)
             raise UpstreamUnavailable(f"{what} is rate limited{detail}", retry_after=seconds)
         if status >= 500 or status == 408:
+            self._failed("unavailable")
             raise UpstreamUnavailable(f"{what} answered {status}{detail}")
         if status in (401, 403) or (path == "/oauth2/token" and status == 400):
+            self._failed("not_connected")
             raise NotConnected(f"{what} refused the credentials ({status}{detail})")
+        self._failed("rejected")
         raise UpstreamRejected(f"{what} answered {status}{detail}", status=status)
 
 

@@ -66,5 +66,6 @@ class ToastReader:
             logger.info("Toast restaurant unbound", extra={"venue": venue_id, "merchant": guid})
             return Skip(f"Toast restaurant {name} removed barback: unbound from its venue")
         if envelope.type == PARTNER_ADDED:
-            return Skip(f"Toast restaurant {name} gave barback access: `connect toast {guid}`")
+            # The command first: `barback events` shortens long reasons.
+            return Skip(f"connect toast {guid} binds it: Toast restaurant {name} gave access")
         return Skip(f"Toast restaurant {name} changed its settings for barback")

@@ -50,3 +50,16 @@ async def test_reconciliation_through_an_outage_books_on_the_next_run(
     pos.outage(0)
     await pos.reconcile(bar)
     assert await totals(bar) == EXTRA
+
+
+@pytest.mark.needs("reconcile")
+async def test_a_rate_limit_is_waited_out_and_counted(bar: Bar, pos: PosAdapter) -> None:
+    pos.hold(bar.night.extra)
+    pos.rate_limit(1, retry_after=1)
+    for _ in range(3):  # a POS client may wait the Retry-After out, or fail the run and retry
+        await pos.reconcile(bar)
+        if (await totals(bar))[0]:
+            break
+    assert await totals(bar) == EXTRA
+    assert await bar.metric("barback_pos_api_rate_limited_total", provider=pos.name) == 1
+    assert await bar.metric("barback_pos_orders_fetched_total", provider=pos.name) >= 1

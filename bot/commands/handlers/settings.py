@@ -89,6 +89,7 @@ async def connect(command: c.Connect, ctx: SessionContext) -> Reply:
             binder=offer.binder,
             label=offer.label,
             account=command.account,
+            kind=offer.account_kind,
         )
     if command.account is not None:
         text = m.CONNECT_NO_ACCOUNT.format(provider=provider, what=repr(command.account))

@@ -92,13 +92,18 @@ def control(fake: FakeClover) -> web.Application:
     return app
 
 
-async def serve(port: int) -> None:
-    fake = FakeClover()
+async def run_fake(fake: FakeClover, port: int) -> web.AppRunner:
+    """The fake's API and its `/_fake` controls on 127.0.0.1:`port`; `cleanup()` stops them."""
     app = fake.application()
     app.add_subapp("/_fake", control(fake))
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+async def serve(port: int) -> None:
+    await run_fake(FakeClover(), port)
     print(f"fake Clover on http://127.0.0.1:{port}")
     print(f"  CLOVER_APP_ID={APP_ID} CLOVER_APP_SECRET={APP_SECRET}")
     print(f"  CLOVER_BASE_URL=http://127.0.0.1:{port}")
