@@ -96,6 +96,8 @@ class PosVariables:
     default_base_url: str | None
     webhook_url: str | None = None
     parse_base_url: Callable[[str], str] = parse_http_url
+    webhook_needs_client: bool = False
+    """The webhooks carry ids only: without the OAuth app nothing they name can be read."""
 
 
 # Base URLs default to production (pos-formats.md §1.7, §2.7, §3.4). Shopify has no fixed host:
@@ -125,6 +127,7 @@ POS_VARIABLES = (
         "CLOVER_WEBHOOK_AUTH_CODE",
         "CLOVER_BASE_URL",
         "https://api.clover.com",
+        webhook_needs_client=True,
     ),
     PosVariables(
         "shopify",
@@ -236,6 +239,8 @@ def _pos(reader: Reader, names: PosVariables) -> PosSettings:
     client_secret = reader.secret(names.client_secret)
     both_or_neither(reader, names.client_id, names.client_secret)
     webhook_secret = reader.secret(names.webhook_secret)
+    if names.webhook_needs_client and webhook_secret is not None and client_id is None:
+        reader.fail(names.client_id, f"set too when {names.webhook_secret} is set", "unset")
     webhook_url = None
     if names.webhook_url is not None:
         webhook_url = reader.optional(names.webhook_url, parse_http_url)

@@ -7,6 +7,9 @@ its settings are all set, and how an account is bound.
   secret and the webhook secret.
 - Shopify: a consent link (`/connect/shopify`, which asks for the shop); needs the app's client
   id and secret (the secret also signs its webhooks).
+- Clover: a consent link (`/connect/clover`); needs the app's id and secret (OAuth and
+  reconciliation). Its webhook auth code comes later (Clover shows it once the webhook URL is
+  verified), so it is not needed to connect.
 A POS added to barback adds its line here; one missing from this table is not offered at all.
 """
 
@@ -21,6 +24,7 @@ from app.toast import OneShotToastBinder
 from engine.connections import PosOffer
 from storage.database import Database
 
+CLOVER_REQUIRED = ("CLOVER_APP_ID", "CLOVER_APP_SECRET")
 SQUARE_REQUIRED = (
     "SQUARE_APPLICATION_ID",
     "SQUARE_APPLICATION_SECRET",
@@ -47,8 +51,11 @@ def pos_offers(
     binder = None
     if not toast_missing and secret_key is not None:
         binder = OneShotToastBinder(settings, database, Fernet(secret_key.reveal()))
+    clover = settings.pos["clover"]
+    clover_missing = _unset(CLOVER_REQUIRED, (clover.client_id, clover.client_secret))
     return {
         "square": PosOffer("square", "Square", _unset(SQUARE_REQUIRED, square_values)),
+        "clover": PosOffer("clover", "Clover", clover_missing),
         "toast": PosOffer("toast", "Toast", toast_missing, binder, "restaurant GUID", "restaurant"),
         "shopify": PosOffer("shopify", "Shopify", shopify_missing(settings)),
     }

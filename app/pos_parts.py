@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.clover import CloverParts, open_clover
 from app.config import Settings
 from app.service_metrics import ServiceMetrics
 from app.shopify import ShopifyParts, open_shopify
@@ -19,12 +20,15 @@ from integrations.api_calls import ApiObserver
 from integrations.processing import EventReader
 from storage.database import Database
 
+Parts = SquareParts | ToastParts | ShopifyParts | CloverParts
+
 
 @dataclass(frozen=True, slots=True)
 class PosParts:
     square: SquareParts | None = None
     toast: ToastParts | None = None
     shopify: ShopifyParts | None = None
+    clover: CloverParts | None = None
 
     @property
     def configured(self) -> tuple[str, ...]:
@@ -38,6 +42,8 @@ class PosParts:
             found["toast"] = self.toast.reader
         if self.shopify is not None:
             found["shopify"] = self.shopify.reader
+        if self.clover is not None:
+            found["clover"] = self.clover.reader
         return found
 
     def jobs(self, database: Database, now: Callable[[], datetime]) -> list[Job]:
@@ -48,6 +54,8 @@ class PosParts:
             jobs.append(self.toast.reconciler(database, now).run)
         if self.shopify is not None:
             jobs.append(self.shopify.reconciler(database, now).run)
+        if self.clover is not None:
+            jobs.append(self.clover.reconciler(database, now).run)
         return jobs
 
     async def close(self) -> None:
@@ -55,8 +63,13 @@ class PosParts:
             if parts is not None:
                 await parts.close()
 
-    def _all(self) -> tuple[tuple[str, SquareParts | ToastParts | ShopifyParts | None], ...]:
-        return (("square", self.square), ("toast", self.toast), ("shopify", self.shopify))
+    def _all(self) -> tuple[tuple[str, Parts | None], ...]:
+        return (
+            ("square", self.square),
+            ("toast", self.toast),
+            ("shopify", self.shopify),
+            ("clover", self.clover),
+        )
 
 
 async def open_pos(
@@ -71,4 +84,5 @@ async def open_pos(
     square = await open_square(settings, database, now, metrics=metrics, observer=observer)
     toast = await open_toast(settings, database, now, observer)
     shopify = await open_shopify(settings, database, now, observer)
-    return PosParts(square=square, toast=toast, shopify=shopify)
+    clover = await open_clover(settings, database, now, observer)
+    return PosParts(square=square, toast=toast, shopify=shopify, clover=clover)

@@ -17,6 +17,7 @@ from datetime import datetime
 from aiohttp import web
 
 from app.clock import SystemClock
+from app.clover import CloverParts
 from app.config import Settings
 from app.keys import database_key, metrics_key, service_metrics_key
 from app.pos_parts import open_pos
@@ -28,6 +29,8 @@ from app.webhook_metrics import WebhookMetrics
 from app.worker import InboxWorker
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
+from integrations.clover.connect import clover_connect_key, clover_connect_routes
+from integrations.clover.webhook import clover_door_key, clover_webhook_routes
 from integrations.shopify import routes as shopify_routes
 from integrations.square.routes import (
     CALLBACK_PATH,
@@ -52,6 +55,7 @@ worker_key = web.AppKey("inbox_worker", InboxWorker)
 writer_key = web.AppKey("inbox_writer", InboxWriter)
 webhook_metrics_key = web.AppKey("webhook_metrics", WebhookMetrics)
 square_key = web.AppKey("square", SquareParts)
+clover_key = web.AppKey("clover", CloverParts)
 toast_key = web.AppKey("toast", ToastParts)
 shopify_key = web.AppKey("shopify", ShopifyParts)
 retry_key = web.AppKey("retry_policy", RetryPolicy)
@@ -74,6 +78,8 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     """`worker`: the default for `app[run_worker_key]` (create_app passes False when the database
     is injected: its owner may close it before the app's cleanup stops the worker)."""
     worker_default = worker
+    # Clover's route first: `/webhooks/{provider}` would take its path otherwise.
+    app.router.add_routes(clover_webhook_routes() + clover_connect_routes())
     app.router.add_routes(webhook_routes())
     app.router.add_routes(connect_routes())
     app.router.add_routes(shopify_routes.connect_routes())
@@ -86,7 +92,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         pos = await open_pos(
             settings, database, clock.now, metrics=app.get(service_metrics_key), observer=metrics
         )
-        square, toast, shopify = pos.square, pos.toast, pos.shopify
+        square, toast, shopify, clover = pos.square, pos.toast, pos.shopify, pos.clover
         for configured in pos.configured:
             metrics.declare(configured)
         worker: InboxWorker | None = None
@@ -112,11 +118,11 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             logger.info("webhooks are stored here; `barback worker` books them")
         writer = inbox_writer(database, on_commit=None if worker is None else worker.wake)
         app[writer_key] = writer
-        pos: dict[str, PosDoor] = {}
+        doors: dict[str, PosDoor] = {}
         if toast is not None:
-            pos["toast"] = PosDoor(toast.provider, toast.restaurant_venue)
+            doors["toast"] = PosDoor(toast.provider, toast.restaurant_venue)
         if shopify is not None:
-            pos["shopify"] = PosDoor(shopify.provider, shopify.shop_venue)
+            doors["shopify"] = PosDoor(shopify.provider, shopify.shop_venue)
         app[webhook_doors_key] = WebhookDoors(
             sink=_Sink(writer),
             venue_door=VenueDoors(database).get,
@@ -124,7 +130,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             counters=metrics,
             square=None if square is None else square.provider,
             merchant_venue=None if square is None else square.merchant_venue,
-            pos=pos,
+            pos=doors,
         )
         if toast is not None:
             app[toast_key] = toast
@@ -139,6 +145,13 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             connect = connect_doors(settings, database, square, clock.now)
             if connect is not None:
                 app[connect_doors_key] = connect
+        if clover is not None:
+            app[clover_key] = clover
+            app[clover_door_key] = clover.door()
+            venues = VenueDoors(database)
+            app[clover_connect_key] = clover.connect_doors(
+                settings, database, venues.venue_id, clock.now
+            )
         await writer.start()
         if worker is not None:
             worker.start()

@@ -297,3 +297,10 @@ def _unavailable(doors: WebhookDoors, provider: str, error: Exception) -> web.Re
         status=503,
         headers={"Retry-After": "5"},
     )
+
+
+# For a POS package's own webhook route (Clover: one delivery holds many events, and a handshake).
+refuse = _refuse
+unavailable = _unavailable
+too_big = _too_big
+read_body = _read

@@ -239,6 +239,7 @@ def test_connect_offers_what_is_configured_and_names_what_is_missing(
     assert answer["not_configured"] == {
         "toast": ["TOAST_WEBHOOK_SECRET"],
         "shopify": ["SHOPIFY_CLIENT_ID", "SHOPIFY_CLIENT_SECRET"],
+        "clover": ["CLOVER_APP_ID", "CLOVER_APP_SECRET"],
     }
     del downtown.env["TOAST_CLIENT_ID"], downtown.env["TOAST_CLIENT_SECRET"]
     status, _, err = downtown("--venue", "downtown", "connect", "toast", "0cd990c9-fd74-461d-8468")
@@ -254,6 +255,24 @@ def test_connect_offers_what_is_configured_and_names_what_is_missing(
     status, _, err = downtown("--venue", "downtown", "connect", "square")
     assert status == 2
     assert "it needs SQUARE_WEBHOOK_SIGNATURE_KEY, SQUARE_WEBHOOK_URL\n" in err
+
+
+def test_connect_clover_once_its_app_is_set(downtown: Barback) -> None:
+    key = Fernet.generate_key().decode()
+    downtown.env["BARBACK_SECRET_KEY"] = key
+    downtown.env["PUBLIC_URL"] = "https://bar.example"
+    status, _, err = downtown("--venue", "downtown", "connect", "clover")
+    assert status == 2
+    assert "Clover is not set up on this barback: it needs CLOVER_APP_ID, CLOVER_APP_SECRET" in err
+    downtown.env |= {"CLOVER_APP_ID": "DRKVJT2ZRRRSC", "CLOVER_APP_SECRET": "app-secret"}
+    status, out, _ = downtown("--venue", "downtown", "connect", "--json")
+    assert status == 0 and "clover" in json.loads(out)["ready"]
+    status, out, _ = downtown("--venue", "downtown", "connect", "clover", "--json")
+    assert status == 0
+    url = urlsplit(json.loads(out)["url"])
+    assert (url.netloc, url.path) == ("bar.example", "/connect/clover")
+    token = parse_qs(url.query)["token"][0]
+    verify_connect_token(key, "clover", "downtown", token, datetime.now(UTC))
 
 
 def test_a_channel_name_needs_slack(downtown: Barback) -> None:

@@ -153,3 +153,26 @@ def test_the_shopify_base_url_is_a_template_of_shop_hosts() -> None:
     for bad in ("{shop}", "https://{shop}/{shop}", "https://{store}", "ftp://{shop}"):
         [line] = problems({"SHOPIFY_BASE_URL": bad})
         assert line.startswith(f"SHOPIFY_BASE_URL: {expected}")
+
+
+def test_clover_settings_and_the_auth_code_needs_the_app() -> None:
+    settings = Settings.from_env(
+        {
+            "CLOVER_APP_ID": "DRKVJT2ZRRRSC",
+            "CLOVER_APP_SECRET": "app-secret",
+            "CLOVER_WEBHOOK_AUTH_CODE": "auth-code",
+            "CLOVER_BASE_URL": "https://apisandbox.dev.clover.com",
+        }
+    )
+    clover = settings.pos["clover"]
+    assert (clover.client_id, clover.base_url) == (
+        "DRKVJT2ZRRRSC",
+        "https://apisandbox.dev.clover.com",
+    )
+    assert clover.webhook_secret is not None and clover.webhook_secret.reveal() == "auth-code"
+    assert Settings.from_env({}).pos["clover"].base_url == "https://api.clover.com"
+    found = problems({"CLOVER_WEBHOOK_AUTH_CODE": "auth-code", "CLOVER_BASE_URL": "ftp://x"})
+    assert any(p.startswith("CLOVER_APP_ID: set too when CLOVER_WEBHOOK_AUTH_CODE") for p in found)
+    assert any(p.startswith("CLOVER_BASE_URL:") for p in found)
+    assert all("auth-code" not in p for p in found)
+    assert any(p.startswith("CLOVER_APP_SECRET:") for p in problems({"CLOVER_APP_ID": "A"}))
