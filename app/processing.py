@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from app.webhook_metrics import WebhookMetrics
 from engine.inbox import DEFAULT_RETRY, EventId, RetryPolicy, StoredEvent
@@ -31,6 +32,7 @@ from engine.usecases.ingest import (
     read_context,
     write_receipts,
 )
+from engine.usecases.refusals import event_refused
 from engine.venue import VenueId
 from integrations.processing import (
     BookFn,
@@ -39,6 +41,7 @@ from integrations.processing import (
     EventReader,
     GenericReader,
     Read,
+    RefusedFn,
     Waiting,
 )
 from integrations.provider import Booked
@@ -96,10 +99,10 @@ def batch_booker(database: Database) -> BookManyFn:
             raise TypeError("a batch books receipts only")
         async with database.unit_of_work() as uow:
             venue = await uow.venues.by_id(VenueId(venue_id))
-            context = await read_context(uow, venue, receipts)
+            context = await read_context(uow, venue, receipts, now=now)
         # No transaction is open, so no lock is held; on a thread, the event loop (webhooks) gets
         # the interpreter back every switch interval instead of waiting out the whole batch.
-        plan = await asyncio.to_thread(plan_bookings, venue, receipts, context)
+        plan = await asyncio.to_thread(partial(plan_bookings, now=now), venue, receipts, context)
         async with database.unit_of_work() as uow:
             await write_receipts(uow, venue, plan, now=now)
             done = await mark_all_done_in(uow.connection, [e.id for e, _ in reads], owner, now)
@@ -139,4 +142,23 @@ def event_processor(
         now,
         book_many=batch_booker(database),
         on_outcome=None if metrics is None else metrics.processed,
+        on_refused=refusal_alerts(database, now),
     )
+
+
+def refusal_alerts(database: Database, now: Callable[[], datetime]) -> RefusedFn:
+    """A REFUSED alert for an event failed for good (`engine.usecases.refusals`)."""
+
+    async def on_refused(event: StoredEvent, reason: str) -> None:
+        what = f"{event.provider} event {event.dedupe_key.split(':', 1)[-1]}"
+        key = f"event:{event.provider}:{event.dedupe_key}"
+        await event_refused(
+            database.unit_of_work,
+            int(event.venue_id or 0),
+            what=what,
+            reason=reason,
+            key=key,
+            now=now(),
+        )
+
+    return on_refused

@@ -151,7 +151,7 @@ class VenueDoors:
             return None
         except Exception as error:
             raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
-        door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
+        door = VenueDoor(venue_id=venue.id, webhook_secret=secret, currency=venue.currency)
         self._cache[slug] = (time.monotonic(), door)
         return door
 

@@ -66,6 +66,8 @@ class AlertKind(StrEnum):
     """A follow-up in a LOW STOCK alert's thread: the product is back above its reorder point."""
     VARIANCE = "variance"
     UNMAPPED = "unmapped"
+    REFUSED = "refused"
+    """Data barback refused for good: an event that cannot book, a refund beyond its sale."""
 
 
 class OutboxState(StrEnum):

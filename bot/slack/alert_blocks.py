@@ -41,6 +41,8 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> SlackMessage:
         return _restocked(payloads[0])
     if kind is AlertKind.VARIANCE:
         return _variance(payloads[0])
+    if kind is AlertKind.REFUSED:
+        return _refused(payloads[0])
     return _unmapped(payloads)
 
 
@@ -116,6 +118,20 @@ def _variance(payload: Payload) -> SlackMessage:
     ]
     text = f":mag: Variance on {product}: {payload['pct']} ({escape(str(payload['cost']))})"
     return _message(text, blocks)
+
+
+def _refused(payload: Payload) -> SlackMessage:
+    venue = escape(str(payload["venue"]))
+    what = escape(str(payload["what"]))
+    note = payload.get("note") or (
+        "Nothing of it was booked. `barback events --failed` lists it; after a fix at the POS, "
+        "`barback events replay <id>` books it."
+    )
+    text = (
+        f":no_entry: *barback refused {what}* at {venue}: {escape(str(payload['reason']))}\n"
+        f"{escape(str(note))}"
+    )
+    return _message(f"barback refused {what} at {venue}", [_section(text)])
 
 
 def _unmapped(payloads: Sequence[Payload]) -> SlackMessage:

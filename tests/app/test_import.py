@@ -111,7 +111,7 @@ def test_refused_events_are_listed_and_the_rest_books(downtown: Barback, tmp_pat
     assert status == 2
     assert out.splitlines()[0] == "booked 2, duplicates 0, refused 2"
     assert err.splitlines() == [
-        "barback: refused line 2 (R-2): receipt generic:R-2 is in EUR, the venue counts in USD "
+        "barback: refused line 2 (R-2): receipt 'R-2' currency is EUR, the venue counts in USD "
         "(a venue has one currency)",
         "barback: refused line 4 (RF-2): refunds a sale never recorded (an unmapped item, or a "
         "receipt not imported yet)",
@@ -130,6 +130,12 @@ def test_an_unknown_venue_and_a_missing_file(downtown: Barback, tmp_path: Path) 
     status, _, err = downtown("--venue", "nowhere", "import", path)
     assert status == 2
     assert err.startswith("barback: there is no venue 'nowhere'")
-    status, _, err = downtown("--venue", "downtown", "import", str(tmp_path / "missing.jsonl"))
-    assert status == 1
-    assert err.startswith("barback: failed: FileNotFoundError")
+    missing = str(tmp_path / "missing.jsonl")
+    status, _, err = downtown("--venue", "downtown", "import", missing)
+    assert (status, err.splitlines()[0]) == (
+        2,
+        f"barback: cannot read {missing}: there is no such file (give the path of a JSON file)",
+    )
+    assert "Error" not in err  # issue 11: no exception class name reaches a user
+    status, _, err = downtown("--venue", "downtown", "import", str(tmp_path))
+    assert (status, "it is a folder, not a file" in err) == (2, True)
