@@ -53,10 +53,20 @@ from storage.unit_of_work import SqlUnitOfWork
 
 async def _book_in(
     uow: SqlUnitOfWork, venue_id: int, documents: Sequence[Booked], now: datetime
-) -> Waiting | None:
-    """Book the documents; `Waiting` when a refund's sale has not been recorded yet."""
+) -> tuple[Waiting | None, str | None]:
+    """Book the documents; `Waiting` when a refund's sale has not been recorded yet, and what
+    of them was refused (a refund's excess over its sale), for the event's record."""
     venue = await uow.venues.by_id(VenueId(venue_id))
-    return waiting(await ingest_documents_in(uow, venue, documents, now=now))
+    results = await ingest_documents_in(uow, venue, documents, now=now)
+    return waiting(results), refused(results)
+
+
+def refused(results: Sequence[IngestResult | RefundResult]) -> str | None:
+    """The refund lines refused for asking beyond their sale, in a sentence; None when none."""
+    reasons = [
+        r.reason for result in results if isinstance(result, RefundResult) for r in result.refused
+    ]
+    return ("refused in part: " + "; ".join(reasons)) if reasons else None
 
 
 def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:
@@ -79,10 +89,12 @@ def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:
 def booker(database: Database) -> BookFn:
     async def book(event: StoredEvent, read: Read, owner: str, now: datetime) -> bool | Waiting:
         async with database.unit_of_work() as uow:
-            incomplete = await _book_in(uow, read.venue_id, read.documents, now)
+            incomplete, note = await _book_in(uow, read.venue_id, read.documents, now)
             # Incomplete: commit the lines that could book, leave the event pending (a retry
             # skips them by their keys and books the rest once the sale is in).
-            done = incomplete is None and await mark_done_in(uow.connection, event.id, owner, now)
+            done = incomplete is None and await mark_done_in(
+                uow.connection, event.id, owner, now, note=note
+            )
             await uow.commit()
         return done if incomplete is None else incomplete
 
@@ -118,7 +130,7 @@ def order_booker(database: Database, now: Callable[[], datetime]) -> BookOrder:
 
     async def book(venue_id: int, documents: Sequence[Booked]) -> Waiting | None:
         async with database.unit_of_work() as uow:
-            incomplete = await _book_in(uow, venue_id, documents, now())
+            incomplete, _ = await _book_in(uow, venue_id, documents, now())
             await uow.commit()
         return incomplete
 
