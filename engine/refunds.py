@@ -20,7 +20,7 @@ Decisions where the rules are silent:
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from engine.depletion import Movement
@@ -157,3 +157,28 @@ def _refused(key: str, sale: LineBooks, excess: tuple[int, int], currency: str) 
         "was refused"
     )
     return RefusedRefund(key, max(0, excess[0]), max(0, excess[1]), reason)
+
+
+def after_refund(line: LineBooks, change: RefundedLine) -> LineBooks:
+    """The line's books once `change` is booked on it."""
+    restocked = {m.product_id: m for m in line.restocked}
+    for m in change.returned:
+        old = restocked.get(m.product_id)
+        restocked[m.product_id] = (
+            m
+            if old is None
+            else replace(old, quantity=old.quantity + m.quantity, cogs=old.cogs + m.cogs)
+        )
+    asked = (
+        change.quantity if change.requested_quantity is None else change.requested_quantity,
+        change.amount.minor if change.requested_amount is None else change.requested_amount,
+    )
+    return replace(
+        line,
+        refunded_quantity=line.refunded_quantity + change.quantity,
+        refunded_amount=line.refunded_amount + change.amount.minor,
+        requested_quantity=line.requested_quantity + asked[0],
+        requested_amount=line.requested_amount + asked[1],
+        restocked_quantity=line.restocked_quantity + (change.quantity if change.restocked else 0),
+        restocked=tuple(m for m in restocked.values() if m.quantity.milli or m.cogs.micro),
+    )

@@ -37,7 +37,7 @@ from engine.line_books import (
 )
 from engine.money import Cost, Money
 from engine.receipt import Receipt, ReceiptState, business_day
-from engine.refunds import RefundBooking, RefundedLine
+from engine.refunds import RefundBooking, RefundedLine, after_refund
 from engine.venue import Venue
 
 
@@ -110,7 +110,7 @@ def _revise(
         change = _refund_change(f"{key}@v{receipt.version}:refunds", after, venue)
         if change is not None:
             refunds.append(change)
-            lines[key] = _refunds_after(after, change)
+            lines[key] = after_refund(after, change)
     if fresh is not None:
         lines.update({line.source_key: LineBooks.of(line) for line in fresh.lines})
     after_books = ReceiptBooks(
@@ -257,24 +257,6 @@ def _refund_change(source_key: str, after: LineBooks, venue: Venue) -> RefundedL
         returned=returned,
         requested_quantity=0,
         requested_amount=0,
-    )
-
-
-def _refunds_after(line: LineBooks, change: RefundedLine) -> LineBooks:
-    restocked = {m.product_id: m for m in line.restocked}
-    for m in change.returned:
-        old = restocked.get(m.product_id)
-        restocked[m.product_id] = (
-            m
-            if old is None
-            else replace(old, quantity=old.quantity + m.quantity, cogs=old.cogs + m.cogs)
-        )
-    return replace(
-        line,
-        refunded_quantity=line.refunded_quantity + change.quantity,
-        refunded_amount=line.refunded_amount + change.amount.minor,
-        restocked_quantity=line.restocked_quantity + (change.quantity if change.restocked else 0),
-        restocked=tuple(m for m in restocked.values() if m.quantity.milli or m.cogs.micro),
     )
 
 
