@@ -80,11 +80,9 @@ def stream(world: World) -> list[Receipt]:
             (3, (line("L1", "sq-titos", "Tito's Shot", "2", 1500), marg)),
         )
     ]
-    return [r1, r2_v2, r1, r7[0], r7[1], r2_v1, later, before, r7[2], r7[0]] + [
-        open_tab,
-        next_day,
-        early,
-        r2_v2,
+    return [
+        *(r1, r2_v2, r1, r7[0], r7[1], r2_v1, later, before, r7[2], r7[0]),
+        *(open_tab, next_day, early, r2_v2),
     ]
 
 
