@@ -205,6 +205,8 @@ def loads(raw: bytes | str, where: str = "the body") -> object:
     """Decode JSON within the bounds: not too deep, no huge integers, no NaN or Infinity."""
     try:
         value: object = json.loads(raw, parse_int=_integer, parse_constant=_constant)
+    except _Refused as refused:
+        raise InvalidInput(f"{where} {refused}") from None
     except RecursionError:
         raise InvalidInput(f"{where} nests deeper than {MAX_JSON_DEPTH} levels") from None
     except json.JSONDecodeError as error:
@@ -220,14 +222,18 @@ def loads(raw: bytes | str, where: str = "the body") -> object:
     return value
 
 
+class _Refused(Exception):
+    """Raised by the decoder's hooks; `loads` names where."""
+
+
 def _integer(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
-        raise InvalidInput(f"a number in the body has more than {MAX_JSON_DIGITS} digits")
+        raise _Refused(f"holds a number of more than {MAX_JSON_DIGITS} digits")
     return int(digits)
 
 
 def _constant(name: str) -> object:
-    raise InvalidInput(f"the body holds {name}, which is not a JSON number")
+    raise _Refused(f"holds {name}, which is not a JSON number")
 
 
 def _depth(value: object) -> int:
