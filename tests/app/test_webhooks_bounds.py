@@ -20,6 +20,7 @@ from tests.app.webhook_world import Books, books, closed, generic_bar, post, set
 from tests.app.webhook_world import webhook_app as app_for
 
 NOTHING = Books(0, 0, 0, (("Tito's Vodka", 0),))
+LINE = {"name": "x", "quantity": "1", "net_amount": 1}
 
 
 def edited(change: str, value: Any) -> dict[str, Any]:
@@ -81,7 +82,7 @@ CASES: list[tuple[str, dict[str, Any] | bytes, str]] = [
             [{"id": f"L{i}", "name": "x", "quantity": "1", "net_amount": 1} for i in range(501)],
         ),
         "receipt.lines has 501 entries; the limit is 500",
-    ),  # fmt: skip
+    ),
     ("a version past 2**53", edited("version", 2**60), "receipt.version must be a whole number"),
     (
         "JSON 1,000 deep",
@@ -138,4 +139,4 @@ async def test_values_at_their_bounds_book(
     await settled(database)
     assert await stored(database, state="done") == 1
     assert (await books(world)).net_sales == 10**12
-    assert NOTHING != await books(world)
+    assert await books(world) != NOTHING
