@@ -70,32 +70,37 @@ async def _receipt_rows(
     keys: Collection[tuple[str, str]],
     lock: bool,
 ) -> list[Any]:
-    wanted = set(keys)
+    """The receipts' rows, through the unique `(venue_id, provider, external_id)` index (every
+    webhook batch reads them: the provider must be in the condition for the index to serve)."""
     found: list[Any] = []
-    ids = sorted({external for _, external in wanted})
-    for start in range(0, len(ids), CHUNK):
-        query = select(
-            receipts.c.id,
-            receipts.c.provider,
-            receipts.c.external_id,
-            receipts.c.version,
-            receipts.c.closed_at,
-        ).where(
-            receipts.c.venue_id == venue_id,
-            receipts.c.external_id.in_(ids[start : start + CHUNK]),
-        )
-        if lock and connection.dialect.name == "postgresql":
-            query = query.order_by(receipts.c.id).with_for_update()
-        for row in await connection.execute(query):
-            if (row.provider, row.external_id) in wanted:  # not another provider's namesake
-                found.append(row)
+    by_provider: dict[str, list[str]] = {}
+    for provider, external in sorted(set(keys)):
+        by_provider.setdefault(provider, []).append(external)
+    for provider, ids in by_provider.items():
+        for start in range(0, len(ids), CHUNK):
+            query = select(
+                receipts.c.id,
+                receipts.c.provider,
+                receipts.c.external_id,
+                receipts.c.version,
+                receipts.c.closed_at,
+            ).where(
+                receipts.c.venue_id == venue_id,
+                receipts.c.provider == provider,
+                receipts.c.external_id.in_(ids[start : start + CHUNK]),
+            )
+            if lock and connection.dialect.name == "postgresql":
+                query = query.order_by(receipts.c.id).with_for_update()
+            found.extend(await connection.execute(query))
     return found
 
 
-def key_range(receipt_row: int, provider: str, receipt_id: str) -> Any:
-    """The sale rows of one receipt, through the `(venue_id, source_key)` index."""
+def key_range(venue_id: VenueId, receipt_row: int, provider: str, receipt_id: str) -> Any:
+    """The sale rows of one receipt, through the `(venue_id, source_key)` index (the venue in
+    each term, so that an OR of several receipts still uses the index on SQLite)."""
     prefix = f"{provider}:{receipt_id}:"
     return and_(
+        sale_lines.c.venue_id == venue_id,
         sale_lines.c.source_key >= prefix,
         sale_lines.c.source_key < prefix[:-1] + ";",  # ';' follows ':'
         sale_lines.c.receipt_id == receipt_row,
@@ -124,10 +129,7 @@ async def _lines(
         )
         .join(receipts, receipts.c.id == sale_lines.c.receipt_id)
         .join(pos_items, pos_items.c.id == sale_lines.c.pos_item_id)
-        .where(
-            sale_lines.c.venue_id == venue_id,
-            or_(*(key_range(row_id, *key) for row_id, key in wanted)),
-        )
+        .where(or_(*(key_range(venue_id, row_id, *key) for row_id, key in wanted)))
         .order_by(sale_lines.c.id)
     )
     rows = list(await connection.execute(query))

@@ -61,7 +61,7 @@ async def claim_versions(
         )
         if row_id is not None:
             ids[claim.key] = int(row_id)
-            await _same_refunds(connection, int(row_id), claim)
+            await _same_refunds(connection, venue_id, int(row_id), claim)
     for claim in claims:
         if claim.key not in ids:
             await _lost(connection, venue_id, claim, dropped)
@@ -87,12 +87,15 @@ async def _lost(
     )
 
 
-async def _same_refunds(connection: AsyncConnection, row_id: int, claim: VersionClaim) -> None:
+async def _same_refunds(
+    connection: AsyncConnection, venue_id: VenueId, row_id: int, claim: VersionClaim
+) -> None:
     """A refund of the receipt committed since the plan read it: the plan is stale."""
     if claim.refund_mark is None:
         return
     firsts = select(sale_lines.c.id).where(
-        key_range(row_id, claim.provider, claim.receipt_id), sale_lines.c.corrects.is_(None)
+        key_range(venue_id, row_id, claim.provider, claim.receipt_id),
+        sale_lines.c.corrects.is_(None),
     )
     ids = [int(i) for i in await connection.scalars(firsts)]
     sums = [0, 0, 0, 0]
