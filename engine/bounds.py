@@ -90,6 +90,12 @@ def text(value: str, where: str, *, limit: int = MAX_ID) -> str:
     return value
 
 
+def plain(text: str) -> bool:
+    """No control character or unpaired surrogate anywhere in `text` (one scan for many
+    values joined: the booking path checks a receipt's ids and names at once)."""
+    return _BAD_TEXT.search(text) is None
+
+
 def quantity(value: object, where: str, *, limit: int = MAX_LINE_QUANTITY) -> int:
     """A decimal quantity (`"1.5"`, `2`, `Decimal("0.25")`) as milli-units: more than zero, at
     most `limit`, with at most three decimals (more are refused, never rounded)."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from engine import bounds
 from engine.catalog import (
@@ -271,6 +271,7 @@ def book_line(
         if rule is not None and isinstance(rule.kind, Multiply):
             factor *= rule.kind.factor
     movements: list[Movement] = []
+    total = 0
     for product_id, (dimension, amount) in per_unit.items():
         cost = catalog.cost(product_id)
         if cost.container_size.dimension is not dimension:
@@ -287,15 +288,12 @@ def book_line(
             micro = div_half_even(
                 milli * cost.cost_per_container.minor * MICRO, cost.container_size.milli
             )
-            _within(line, milli, micro)
+            total += micro
+            if abs(milli) > bounds.MAX_MOVEMENT or abs(total) > bounds.MAX_LINE_COGS:
+                _beyond(line)
             movements.append(
                 Movement(product_id, Quantity(dimension, milli), Cost(micro, currency))
             )
-    if sum(m.cogs.micro for m in movements) > bounds.MAX_LINE_COGS:
-        raise InvalidInput(
-            f"line {line.name!r} would cost more than barback's limit per line",
-            hint="check the mapping and the product costs",
-        )
     return BookedLine(
         source_key=key,
         line_id=line.line_id,
@@ -304,18 +302,17 @@ def book_line(
         mapping_id=recipe.id,
         quantity=line.quantity,
         net_amount=Money(line.net_amount, currency),
-        cogs=sum((m.cogs for m in movements), Cost.zero(currency)),
+        cogs=Cost(total, currency),
         modifiers=tuple(_applied(m, r) for m, r in applied),
         movements=tuple(movements),
     )
 
 
-def _within(line: ReceiptLine, milli: int, micro: int) -> None:
-    if abs(milli) > bounds.MAX_MOVEMENT or abs(micro) > bounds.MAX_LINE_COGS:
-        raise InvalidInput(
-            f"line {line.name!r} would deplete or cost more than barback's limit per line",
-            hint="check the mapping, its modifiers and the product costs",
-        )
+def _beyond(line: ReceiptLine) -> NoReturn:
+    raise InvalidInput(
+        f"line {line.name!r} would deplete or cost more than barback's limit per line",
+        hint="check the mapping, its modifiers and the product costs",
+    )
 
 
 def _pour(

@@ -112,27 +112,63 @@ class Refund:
 
 def validate_receipt(receipt: Receipt, currency: str, now: datetime | None = None) -> Receipt:
     """Refuse a receipt the rules cannot book truthfully or whose values are out of bounds
-    (`engine.bounds`; the close is checked against `now` when given); returns it unchanged."""
+    (`engine.bounds`; the close is checked against `now` when given); returns it unchanged.
+
+    Every webhook's receipt passes here twice (at the door and when booked): the lines are
+    checked with plain comparisons first, and only a line that fails them is checked again
+    field by field, for a message naming what is wrong."""
     where = f"receipt {receipt.receipt_id[: bounds.MAX_ID]!r}"
     if not receipt.provider or not receipt.receipt_id:
         raise InvalidInput(f"{where} needs a provider and an id")
-    bounds.text(receipt.receipt_id, "receipt id")
     require_aware(receipt.closed_at, f"{where} closed_at")
     bounds.instant(receipt.closed_at, f"{where} closed_at", now)
     bounds.currency(receipt.currency, currency, f"{where} currency")
     bounds.version(receipt.version, f"{where} version")
     bounds.count(len(receipt.lines), f"{where} lines", bounds.MAX_LINES)
+    texts = [receipt.receipt_id]
     seen: set[str] = set()
     for line in receipt.lines:
-        _validate_line(line, f"{where} line {line.line_id[: bounds.MAX_ID]!r}")
-        if line.line_id in seen:
-            raise InvalidInput(f"{where} has line {line.line_id!r} twice")
+        if not _sound(line) or line.line_id in seen:
+            _validate_line(line, f"{where} line {line.line_id[: bounds.MAX_ID]!r}", seen)
         seen.add(line.line_id)
+        texts += (line.line_id, line.pos_item_id, line.name)
+        if line.modifiers:
+            texts += (text for m in line.modifiers for text in (m.modifier_id, m.name))
+    if len(receipt.receipt_id) > bounds.MAX_ID or not bounds.plain("".join(texts)):
+        bounds.text(receipt.receipt_id, "receipt id")
+        for line in receipt.lines:
+            _validate_line(line, f"{where} line {line.line_id[: bounds.MAX_ID]!r}", set())
     return receipt
 
 
-def _validate_line(line: ReceiptLine, where: str) -> None:
+def _sound(line: ReceiptLine) -> bool:
+    """Within bounds, but for control characters (checked over the whole receipt at once)."""
+    return (
+        0 < len(line.line_id) <= bounds.MAX_ID
+        and 0 < len(line.pos_item_id) <= bounds.MAX_ID
+        and 0 < len(line.name) <= bounds.MAX_NAME
+        and 0 < line.quantity <= bounds.MAX_LINE_QUANTITY
+        and 0 <= line.net_amount <= bounds.MAX_AMOUNT
+        and (
+            not line.modifiers
+            or (
+                len(line.modifiers) <= bounds.MAX_MODIFIERS
+                and all(
+                    0 < len(m.modifier_id) <= bounds.MAX_ID
+                    and 0 < len(m.name) <= bounds.MAX_NAME
+                    and 0 < m.quantity <= bounds.MAX_MODIFIER_QUANTITY
+                    for m in line.modifiers
+                )
+            )
+        )
+    )
+
+
+def _validate_line(line: ReceiptLine, where: str, seen: set[str]) -> None:
+    """Field by field, raising on the first out of bounds (with what it is)."""
     bounds.text(line.line_id, f"{where} id")
+    if line.line_id in seen:
+        raise InvalidInput(f"{where.rsplit(' line ', 1)[0]} has line {line.line_id!r} twice")
     bounds.text(line.pos_item_id, f"{where} item id")
     bounds.text(line.name, f"{where} name", limit=bounds.MAX_NAME)
     if line.quantity <= 0:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -273,14 +273,14 @@ class _Written:
     line_id: int
     pos_item: int
     fix: Correction | None = None
+    closed_at: datetime = field(init=False)
+    business_day: date = field(init=False)
 
-    @property
-    def closed_at(self) -> datetime:
-        return self.booking.closed_at if self.fix is None else self.fix.at
-
-    @property
-    def business_day(self) -> date:
-        return self.booking.business_day if self.fix is None else self.fix.business_day
+    def __post_init__(self) -> None:
+        fix, booking = self.fix, self.booking
+        object.__setattr__(self, "closed_at", booking.closed_at if fix is None else fix.at)
+        day = booking.business_day if fix is None else fix.business_day
+        object.__setattr__(self, "business_day", day)
 
 
 Key = tuple[str, str]

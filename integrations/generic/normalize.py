@@ -32,15 +32,7 @@ from typing import cast
 from engine import bounds
 from engine.catalog import ModifierId, PosItemId, name_key
 from engine.errors import InvalidInput
-from engine.receipt import (
-    ModifierLine,
-    Receipt,
-    ReceiptLine,
-    Refund,
-    RefundLine,
-    validate_receipt,
-    validate_refund,
-)
+from engine.receipt import ModifierLine, Receipt, ReceiptLine, Refund, RefundLine
 
 PROVIDER = "generic"
 CLOSED = "receipt.closed"
@@ -80,11 +72,13 @@ def normalize(event: object) -> GenericEvent:
 
 def check_at_door(event: GenericEvent, currency: str, now: datetime) -> None:
     """What `normalize` cannot check alone: the venue's currency and a close no more than a day
-    ahead of `now` (the same checks booking makes); raises `InvalidInput`."""
+    ahead of `now` (booking checks them again, with everything else); raises `InvalidInput`."""
     if isinstance(event, ReceiptClosed):
-        validate_receipt(event.receipt, currency, now)
+        bounds.currency(event.receipt.currency, currency, "receipt.currency")
+        bounds.instant(event.receipt.closed_at, "receipt.closed_at", now)
     else:
-        validate_refund(event.refund, currency, now)
+        bounds.currency(event.refund.currency, currency, "receipt.currency")
+        bounds.instant(event.refund.refunded_at, "receipt.closed_at", now)
 
 
 def _receipt(body: JsonObject) -> Receipt:
