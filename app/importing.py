@@ -1,15 +1,19 @@
 """`barback --venue X import <file|->`: receipts in barback's generic format, from a file.
 
-Everything is read first (`integrations.generic.batch`): a file with any unreadable event books
-nothing and exits 2, naming each bad event by its place (`line 7`, `event 3`). Then each event is
-booked in its own transaction, in file order: `receipt.closed` through `ingest_receipt`,
-`receipt.refunded` through `ingest_refund`. Booking is idempotent, so re-running an import (after
-fixing a refused event, say) books only what is new: the rest count as duplicates.
+Everything is read first (`integrations.generic.batch`): a file with any unreadable event, or
+any value outside `engine.bounds`, books nothing and exits 2, naming each bad event by its place
+(`line 7`, `event 3`) and the field. A file that cannot be read at all exits 2 with the reason.
+Then each event is booked in its own transaction, in file order: `receipt.closed` through
+`ingest_receipt`, `receipt.refunded` through `ingest_refund`. A refund whose sale comes later in
+the file waits for it, as it does on webhooks: it is booked again after the rest of the file.
+Booking is idempotent, so re-running an import (after fixing a refused event, say) books only
+what is new: the rest count as duplicates.
 
 An event is *booked* when it recorded something new (a sale line, an unmapped sighting, a
-refund), a *duplicate* when every line had been seen before, *refused* when the rules refused it
-(wrong currency, a refund of more than was sold, a refund of a sale never recorded). Exit status
-0 when nothing was refused, else 2.
+refund, a correction), a *duplicate* when it changed nothing, *refused* when the rules refused it
+(wrong currency, a close more than a day ahead, a refund of a sale never recorded). A refund
+that asks for more than its line has left books the rest and its excess is listed as refused.
+Exit status 0 when nothing was refused, else 2.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from app.venue_session import open_session, venue_of
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from bot.commands.context import SessionContext
     from integrations.generic.batch import Labelled
 
 BOOKED, DUPLICATE, REFUSED = "booked", "duplicate", "refused"
@@ -64,13 +69,11 @@ class Outcome:
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     import json
-    from pathlib import Path
 
     from integrations.generic.batch import read_events
 
     slug = venue_of(args, settings)
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    events = read_events(text)  # raises UnreadableEvents: nothing booked
+    events = read_events(read_text(args.file))  # raises UnreadableEvents: nothing booked
     outcome = asyncio.run(_book(settings, slug, args.user, events))
     if args.json:
         data = {"venue": slug, **outcome.counts, "unmapped_lines": outcome.unmapped_lines}
@@ -91,44 +94,79 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     return 2 if outcome.refusals else 0
 
 
+def read_text(name: str) -> str:
+    """The file's text (`-`: standard input); `InvalidInput` saying why it cannot be read."""
+    from pathlib import Path
+
+    from engine.errors import InvalidInput
+
+    shown = "standard input" if name == "-" else name
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        reason = "there is no such file"
+    except IsADirectoryError:
+        reason = "it is a folder, not a file"
+    except PermissionError:
+        reason = "permission is denied"
+    except UnicodeDecodeError:
+        reason = "it is not UTF-8 text"
+    except OSError as error:
+        reason = (error.strerror or "the system refused to read it").lower()
+    raise InvalidInput(f"cannot read {shown}: {reason}", hint="give the path of a JSON file")
+
+
 async def _book(settings: Settings, slug: str, user: str, events: list[Labelled]) -> Outcome:
+    database, ctx = await open_session(settings, slug, user)
+    outcome = Outcome()
+    try:
+        waiting: list[Labelled] = []
+        for labelled in events:
+            if not await _book_one(ctx, labelled, outcome, wait=True):
+                waiting.append(labelled)
+        for labelled in waiting:  # their sale may have come later in the file
+            await _book_one(ctx, labelled, outcome, wait=False)
+    finally:
+        await database.close()
+    return outcome
+
+
+async def _book_one(
+    ctx: SessionContext, labelled: Labelled, outcome: Outcome, *, wait: bool
+) -> bool:
+    """Book one event and count it; False when it is a refund waiting for its sale (`wait`)."""
     from engine.errors import EngineError
     from engine.usecases.adopting import adoption_text
     from engine.usecases.ingest import ingest_receipt, ingest_refund
     from integrations.generic.normalize import ReceiptClosed
 
-    database, ctx = await open_session(settings, slug, user)
-    outcome = Outcome()
+    event = labelled.event
+    reasons: list[str] = []
     try:
-        for labelled in events:
-            event = labelled.event
-            try:
-                if isinstance(event, ReceiptClosed):
-                    result = await ingest_receipt(ctx.uow, ctx.clock, ctx.venue.id, event.receipt)
-                    outcome.unmapped_lines += len({u.source_key for u in result.unmapped})
-                    outcome.adopted += [adoption_text(ctx.venue, a) for a in result.adopted]
-                    new = bool(result.booked or result.unmapped)
-                    verdict, reason = (BOOKED if new else DUPLICATE), None
-                else:
-                    refund = await ingest_refund(ctx.uow, ctx.clock, ctx.venue.id, event.refund)
-                    if refund.booked:
-                        verdict, reason = BOOKED, None
-                    elif refund.unmatched:
-                        verdict, reason = REFUSED, NO_SALE
-                    else:
-                        verdict, reason = DUPLICATE, None
-            except EngineError as error:
-                verdict, reason = REFUSED, str(error)
-            outcome.counts[verdict] += 1
-            if reason is not None:
-                document = (
-                    event.receipt.receipt_id
-                    if isinstance(event, ReceiptClosed)
-                    else event.refund.refund_id
-                )
-                outcome.refusals.append(
-                    {"where": labelled.where, "id": document, "message": reason}
-                )
-    finally:
-        await database.close()
-    return outcome
+        if isinstance(event, ReceiptClosed):
+            result = await ingest_receipt(ctx.uow, ctx.clock, ctx.venue.id, event.receipt)
+            outcome.unmapped_lines += len({u.source_key for u in result.unmapped})
+            outcome.adopted += [adoption_text(ctx.venue, a) for a in result.adopted]
+            new = bool(result.booked or result.unmapped or result.corrected)
+            verdict = BOOKED if new else DUPLICATE
+        else:
+            refund = await ingest_refund(ctx.uow, ctx.clock, ctx.venue.id, event.refund)
+            if refund.unrecorded and wait:
+                return False
+            reasons += [r.reason for r in refund.refused]
+            if refund.booked and any(r.quantity or r.amount for r in refund.booked):
+                verdict = BOOKED
+            elif refund.unmatched or refund.refused:
+                verdict = REFUSED
+                reasons = reasons if refund.refused else [NO_SALE]
+            else:
+                verdict = DUPLICATE
+    except EngineError as error:
+        verdict, reasons = REFUSED, [str(error)]
+    outcome.counts[verdict] += 1
+    ident = event.receipt.receipt_id if isinstance(event, ReceiptClosed) else event.refund.refund_id
+    for reason in reasons:
+        outcome.refusals.append({"where": labelled.where, "id": ident, "message": reason})
+    return True

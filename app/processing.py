@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from app.webhook_metrics import WebhookMetrics
 from engine.inbox import DEFAULT_RETRY, EventId, RetryPolicy, StoredEvent
@@ -34,6 +35,7 @@ from engine.usecases.ingest import (
     write_receipts,
 )
 from engine.usecases.menus import record_menu_in
+from engine.usecases.refusals import event_refused
 from engine.venue import VenueId
 from integrations.processing import (
     BookFn,
@@ -42,6 +44,7 @@ from integrations.processing import (
     EventReader,
     GenericReader,
     Read,
+    RefusedFn,
     Waiting,
 )
 from integrations.provider import Booked
@@ -55,9 +58,10 @@ logger = logging.getLogger(__name__)
 
 async def _book_in(
     uow: SqlUnitOfWork, venue_id: int, documents: Sequence[Booked], now: datetime
-) -> Waiting | None:
+) -> tuple[Waiting | None, str | None]:
     """Book the documents (a menu is recorded); `Waiting` when a refund's sale has not been
-    recorded yet."""
+    recorded yet, and what of them was refused (a refund's excess over its sale), for the
+    event's record."""
     venue = await uow.venues.by_id(VenueId(venue_id))
     for menu in (d for d in documents if isinstance(d, Menu)):
         result = await record_menu_in(uow, venue, menu, now=now, actor=f"pos:{menu.provider}")
@@ -71,7 +75,16 @@ async def _book_in(
             extra={"venue": venue.slug, "provider": menu.provider},
         )
     sales = [d for d in documents if not isinstance(d, Menu)]
-    return waiting(await ingest_documents_in(uow, venue, sales, now=now))
+    results = await ingest_documents_in(uow, venue, sales, now=now)
+    return waiting(results), refused(results)
+
+
+def refused(results: Sequence[IngestResult | RefundResult]) -> str | None:
+    """The refund lines refused for asking beyond their sale, in a sentence; None when none."""
+    reasons = [
+        r.reason for result in results if isinstance(result, RefundResult) for r in result.refused
+    ]
+    return ("refused in part: " + "; ".join(reasons)) if reasons else None
 
 
 def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:
@@ -94,10 +107,12 @@ def waiting(results: Sequence[IngestResult | RefundResult]) -> Waiting | None:
 def booker(database: Database) -> BookFn:
     async def book(event: StoredEvent, read: Read, owner: str, now: datetime) -> bool | Waiting:
         async with database.unit_of_work() as uow:
-            incomplete = await _book_in(uow, read.venue_id, read.documents, now)
+            incomplete, note = await _book_in(uow, read.venue_id, read.documents, now)
             # Incomplete: commit the lines that could book, leave the event pending (a retry
             # skips them by their keys and books the rest once the sale is in).
-            done = incomplete is None and await mark_done_in(uow.connection, event.id, owner, now)
+            done = incomplete is None and await mark_done_in(
+                uow.connection, event.id, owner, now, note=note
+            )
             await uow.commit()
         return done if incomplete is None else incomplete
 
@@ -114,10 +129,10 @@ def batch_booker(database: Database) -> BookManyFn:
             raise TypeError("a batch books receipts only")
         async with database.unit_of_work() as uow:
             venue = await uow.venues.by_id(VenueId(venue_id))
-            context = await read_context(uow, venue, receipts)
+            context = await read_context(uow, venue, receipts, now=now)
         # No transaction is open, so no lock is held; on a thread, the event loop (webhooks) gets
         # the interpreter back every switch interval instead of waiting out the whole batch.
-        plan = await asyncio.to_thread(plan_bookings, venue, receipts, context)
+        plan = await asyncio.to_thread(partial(plan_bookings, now=now), venue, receipts, context)
         async with database.unit_of_work() as uow:
             await write_receipts(uow, venue, plan, now=now)
             done = await mark_all_done_in(uow.connection, [e.id for e, _ in reads], owner, now)
@@ -133,7 +148,7 @@ def order_booker(database: Database, now: Callable[[], datetime]) -> BookOrder:
 
     async def book(venue_id: int, documents: Sequence[Booked]) -> Waiting | None:
         async with database.unit_of_work() as uow:
-            incomplete = await _book_in(uow, venue_id, documents, now())
+            incomplete, _ = await _book_in(uow, venue_id, documents, now())
             await uow.commit()
         return incomplete
 
@@ -157,4 +172,23 @@ def event_processor(
         now,
         book_many=batch_booker(database),
         on_outcome=None if metrics is None else metrics.processed,
+        on_refused=refusal_alerts(database, now),
     )
+
+
+def refusal_alerts(database: Database, now: Callable[[], datetime]) -> RefusedFn:
+    """A REFUSED alert for an event failed for good (`engine.usecases.refusals`)."""
+
+    async def on_refused(event: StoredEvent, reason: str) -> None:
+        what = f"{event.provider} event {event.dedupe_key.split(':', 1)[-1]}"
+        key = f"event:{event.provider}:{event.dedupe_key}"
+        await event_refused(
+            database.unit_of_work,
+            int(event.venue_id or 0),
+            what=what,
+            reason=reason,
+            key=key,
+            now=now(),
+        )
+
+    return on_refused

@@ -199,7 +199,7 @@ class VenueDoors:
             raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
         if venue.archived_at is not None:
             return None  # an archived venue takes no more webhooks: 404, as no venue
-        door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
+        door = VenueDoor(venue_id=venue.id, webhook_secret=secret, currency=venue.currency)
         self._cache[slug] = (time.monotonic(), door)
         return door
 

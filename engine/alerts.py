@@ -69,6 +69,8 @@ class AlertKind(StrEnum):
     UNMAPPED = "unmapped"
     ADOPTED = "adopted"
     """A POS item (modifier) took a mapping (rule) made by name before it was ever seen."""
+    REFUSED = "refused"
+    """Data barback refused for good: an event that cannot book, a refund beyond its sale."""
 
 
 class OutboxState(StrEnum):

@@ -13,8 +13,11 @@ Decisions where the rules are silent:
   product that rounds to nothing is not moved.
 - A line's COGS is each product's rounded quantity x that product's cost per sub-unit at close,
   rounded half-even to the micro-minor unit, summed: what was depleted is what was costed.
-- A line already booked is never re-read: a newer version that changes its quantity or price does
-  not change the recorded sale (forward only; the first version booked stands).
+- `book` books a delivery's lines not booked before; a newer version of a receipt already in the
+  books goes through `engine.revisions`, which books what it changes as `Correction`s.
+- A line whose cost of goods or depletion of one product would pass `engine.bounds`
+  (`MAX_LINE_COGS`, `MAX_MOVEMENT`) is refused: a mapping or a cost out of all reason must not
+  reach a 64-bit column or a rollup.
 - Unmapped lines and modifiers carry the line's source key, so a caller can tally each once; their
   line keys are in `Booking.processed_keys` with the booked ones. No price of an unmapped line
   is kept.
@@ -28,7 +31,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import TYPE_CHECKING, NoReturn
 
+from engine import bounds
 from engine.catalog import (
     Add,
     MappingId,
@@ -57,6 +62,9 @@ from engine.receipt import (
 )
 from engine.units import Dimension
 from engine.venue import Venue
+
+if TYPE_CHECKING:
+    from engine.refunds import RefundBooking
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +118,31 @@ class Unmapped:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """What a newer version of a receipt changes on a line already booked, booked forward: a
+    row of its own (never an update of the first), dated when the version arrived. Quantities,
+    amounts and movements are differences (negative: less than was booked)."""
+
+    source_key: str
+    """`<line key>@v<version>` (`...+` for the part moved to another POS item)."""
+    line_key: str
+    """The key of the line corrected (its first booking)."""
+    pos_item_id: PosItemId
+    name: str
+    mapping_id: MappingId
+    quantity: int
+    net_amount: Money
+    cogs: Cost
+    movements: tuple[Movement, ...]
+    modifiers: tuple[AppliedModifier, ...]
+    at: datetime
+    business_day: date
+    lines: int = 0
+    """+1 when the line sells again, -1 when it no longer sells: what the sales' line count
+    (`daily_item_sales.lines`) gains, so it counts the lines the newest version sells."""
+
+
+@dataclass(frozen=True, slots=True)
 class Booking:
     provider: str
     receipt_id: str
@@ -121,6 +154,12 @@ class Booking:
     unmapped: tuple[Unmapped, ...] = ()
     skipped: tuple[str, ...] = ()
     """Source keys already booked before, left alone."""
+    corrections: tuple[Correction, ...] = ()
+    refund_changes: RefundBooking | None = None
+    """Refunds of corrected lines brought back within what the lines now sold."""
+    counted: int = 0
+    """+1: the receipt now counts in the sales' receipts; -1: it no longer does."""
+    counted_day: date | None = None
 
     @property
     def processed_keys(self) -> frozenset[str]:
@@ -182,7 +221,7 @@ def book(
         if recipe is None:
             unmapped.append(_unmapped(UnmappedKind.ITEM, receipt, key, line))
             continue
-        lines.append(_book_line(key, line, recipe, catalog, receipt.currency))
+        lines.append(book_line(key, line, recipe, catalog, receipt.currency))
     return Booking(
         receipt.provider,
         receipt.receipt_id,
@@ -193,6 +232,8 @@ def book(
         tuple(lines),
         tuple(unmapped),
         tuple(skipped),
+        counted=1 if lines else 0,
+        counted_day=day,
     )
 
 
@@ -203,9 +244,10 @@ def _unmapped(
     return Unmapped(kind, receipt.provider, external, thing.name, receipt.closed_at, key)
 
 
-def _book_line(
+def book_line(
     key: str, line: ReceiptLine, recipe: Recipe, catalog: CatalogView, currency: str
 ) -> BookedLine:
+    """One mapped line: its movements and cost of goods at the catalog's close (rule 5)."""
     per_unit: dict[ProductId, tuple[Dimension, Fraction | int]] = {}
     for item in recipe.items:
         _pour(per_unit, item.product_id, item.quantity.dimension, item.quantity.milli)
@@ -229,6 +271,7 @@ def _book_line(
         if rule is not None and isinstance(rule.kind, Multiply):
             factor *= rule.kind.factor
     movements: list[Movement] = []
+    total = 0
     for product_id, (dimension, amount) in per_unit.items():
         cost = catalog.cost(product_id)
         if cost.container_size.dimension is not dimension:
@@ -245,6 +288,9 @@ def _book_line(
             micro = div_half_even(
                 milli * cost.cost_per_container.minor * MICRO, cost.container_size.milli
             )
+            total += micro
+            if abs(milli) > bounds.MAX_MOVEMENT or abs(total) > bounds.MAX_LINE_COGS:
+                _beyond(line)
             movements.append(
                 Movement(product_id, Quantity(dimension, milli), Cost(micro, currency))
             )
@@ -256,9 +302,16 @@ def _book_line(
         mapping_id=recipe.id,
         quantity=line.quantity,
         net_amount=Money(line.net_amount, currency),
-        cogs=sum((m.cogs for m in movements), Cost.zero(currency)),
+        cogs=Cost(total, currency),
         modifiers=tuple(_applied(m, r) for m, r in applied),
         movements=tuple(movements),
+    )
+
+
+def _beyond(line: ReceiptLine) -> NoReturn:
+    raise InvalidInput(
+        f"line {line.name!r} would deplete or cost more than barback's limit per line",
+        hint="check the mapping, its modifiers and the product costs",
     )
 
 

@@ -30,9 +30,10 @@ from engine.catalog import (
     ServingSize,
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
-from engine.depletion import BookedLine, Booking
+from engine.depletion import Booking
 from engine.inventory import Variance
 from engine.ledger_repository import LedgerRepository  # counts, drafts, deliveries, waste
+from engine.line_books import ReceiptBooks, VersionClaim
 from engine.pos_repository import PosRepository  # POS items as they arrive (issue 9)
 from engine.quantity import Quantity
 from engine.records import AuditEntry, NewProduct, PosKind, PosThing, Sighting, VenueSettings
@@ -240,17 +241,32 @@ class SalesRepository(Protocol):
         ...
 
     async def add_bookings(
-        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
+        self,
+        venue_id: VenueId,
+        bookings: Sequence[Booking],
+        booked_at: datetime,
+        *,
+        claims: Sequence[VersionClaim],
     ) -> frozenset[str]:
-        """Write bookings: receipts, lines, depletions, unmapped tallies, rollups, with a few
-        multi-row statements for all of them. Returns the keys of the lines this call wrote (a
-        concurrent delivery may have written the others). The bookings' line keys are distinct."""
+        """Write bookings: receipts' versions (`claims`, first: a receipt whose claim finds a
+        newer or equal version written meanwhile writes nothing; an older one raises
+        `Conflict`), lines, corrections, depletions, refunds of corrected lines, unmapped
+        tallies, rollups, with a few multi-row statements for all of them. Returns the keys of
+        the lines and corrections this call wrote. Raises `InvalidInput` when a daily rollup would
+        pass `engine.bounds` (nothing is written then)."""
         ...
 
-    async def sale_lines(
-        self, venue_id: VenueId, keys: Collection[str]
-    ) -> Mapping[str, BookedLine]:
-        """Recorded sale lines by source key, with the depletions they made."""
+    async def receipt_books(
+        self,
+        venue_id: VenueId,
+        receipts: Collection[tuple[str, str]],
+        *,
+        with_lines: Collection[tuple[str, str]] = (),
+        lock: bool = False,
+    ) -> Mapping[tuple[str, str], ReceiptBooks]:
+        """The receipts (provider, receipt id) a version of which was booked, with the newest
+        version booked; those in `with_lines` with their sale lines, corrections and refunds
+        summed (`lock`: hold their rows until the transaction ends, on PostgreSQL)."""
         ...
 
     async def refunded_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
@@ -258,7 +274,8 @@ class SalesRepository(Protocol):
         ...
 
     async def add_refund(self, venue_id: VenueId, booking: RefundBooking) -> frozenset[str]:
-        """Write refund lines (and restocks, rollups); returns the keys this call wrote."""
+        """Write refund lines (and restocks, rollups); returns the keys this call wrote. Raises
+        `InvalidInput` when a daily rollup would pass `engine.bounds`."""
         ...
 
 

@@ -9,7 +9,9 @@ Decisions where the rules are silent:
 - A line's net amount may be zero (a comp) but never negative: a normaliser spreads order-level
   discounts over lines, so a negative line means a normaliser bug and the receipt is refused.
 - A line or modifier quantity must be positive; a receipt's line ids must be unique.
-- Line quantities from the POS are rounded half-even to the milli-unit by `line_quantity`.
+- Line quantities from the POS are exact milli-units (`line_quantity`): a fourth decimal is
+  refused, never rounded. Every value is checked against `engine.bounds` by `validate_receipt`
+  and `validate_refund`, which booking calls with the time of booking.
 - The business day of an instant is its local date in the venue's zone, minus one day when the
   local time is before the cutoff; computed on the local wall clock, so DST changes move nothing.
 """
@@ -23,9 +25,9 @@ from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from engine import bounds
 from engine.catalog import ModifierId, PosItemId
 from engine.errors import InvalidInput
-from engine.exact import round_half_even
 from engine.versioning import require_aware
 
 
@@ -36,21 +38,10 @@ class ReceiptState(StrEnum):
     CANCELLED = "cancelled"
 
 
-def line_quantity(value: int | str | Decimal | Fraction) -> int:
-    """A POS quantity (`2`, `"0.5"`, `Decimal("1.25")`) as milli-units, rounded half-even."""
-    if isinstance(value, int):
-        return value * 1000
-    if isinstance(value, str):
-        # Every webhook line passes here: plain decimals with up to three places are exact in
-        # milli-units without building a Fraction.
-        whole, _, places = value.strip().partition(".")
-        if _digits(whole or "0") and (not places or _digits(places)) and len(places) <= 3:
-            return int(whole or "0") * 1000 + int(places.ljust(3, "0"))
-    return round_half_even(Fraction(value) * 1000)
-
-
-def _digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+def line_quantity(value: int | str | Decimal | Fraction, where: str = "quantity") -> int:
+    """A POS quantity (`2`, `"0.5"`, `Decimal("1.25")`) as milli-units, exactly: more decimals
+    than three are refused, never rounded (`engine.bounds`)."""
+    return bounds.exact_milli(value, where)
 
 
 def source_key(provider: str, receipt_id: str, line_id: str) -> str:
@@ -119,44 +110,105 @@ class Refund:
         return source_key(self.provider, self.refund_of, line.line_id)
 
 
-def validate_receipt(receipt: Receipt, currency: str) -> Receipt:
-    """Refuse a receipt the rules cannot book truthfully; returns it unchanged when it is sound."""
-    where = f"receipt {receipt.provider}:{receipt.receipt_id}"
-    require_aware(receipt.closed_at, f"{where} closed_at")
-    if receipt.currency != currency:
-        raise InvalidInput(
-            f"{where} is in {receipt.currency}, the venue counts in {currency}",
-            hint="a venue has one currency",
-        )
+def validate_receipt(receipt: Receipt, currency: str, now: datetime | None = None) -> Receipt:
+    """Refuse a receipt the rules cannot book truthfully or whose values are out of bounds
+    (`engine.bounds`; the close is checked against `now` when given); returns it unchanged.
+
+    Every webhook's receipt passes here twice (at the door and when booked): the lines are
+    checked with plain comparisons first, and only a line that fails them is checked again
+    field by field, for a message naming what is wrong."""
+    where = f"receipt {receipt.receipt_id[: bounds.MAX_ID]!r}"
     if not receipt.provider or not receipt.receipt_id:
         raise InvalidInput(f"{where} needs a provider and an id")
+    require_aware(receipt.closed_at, f"{where} closed_at")
+    bounds.instant(receipt.closed_at, f"{where} closed_at", now)
+    bounds.currency(receipt.currency, currency, f"{where} currency")
+    bounds.version(receipt.version, f"{where} version")
+    bounds.count(len(receipt.lines), f"{where} lines", bounds.MAX_LINES)
+    texts = [receipt.receipt_id]
     seen: set[str] = set()
     for line in receipt.lines:
-        if line.line_id in seen:
-            raise InvalidInput(f"{where} has line {line.line_id!r} twice")
+        if not _sound(line) or line.line_id in seen:
+            _validate_line(line, f"{where} line {line.line_id[: bounds.MAX_ID]!r}", seen)
         seen.add(line.line_id)
-        if line.quantity <= 0:
-            raise InvalidInput(f"{where} line {line.name!r} has quantity {line.quantity / 1000}")
-        if line.net_amount < 0:
-            raise InvalidInput(f"{where} line {line.name!r} has a negative net amount")
-        for modifier in line.modifiers:
-            if modifier.quantity <= 0:
-                raise InvalidInput(f"{where} modifier {modifier.name!r} has no quantity")
+        texts += (line.line_id, line.pos_item_id, line.name)
+        if line.modifiers:
+            texts += (text for m in line.modifiers for text in (m.modifier_id, m.name))
+    if len(receipt.receipt_id) > bounds.MAX_ID or not bounds.plain("".join(texts)):
+        bounds.text(receipt.receipt_id, "receipt id")
+        for line in receipt.lines:
+            _validate_line(line, f"{where} line {line.line_id[: bounds.MAX_ID]!r}", set())
     return receipt
 
 
-def validate_refund(refund: Refund, currency: str) -> Refund:
-    where = f"refund {refund.provider}:{refund.refund_id}"
+def _sound(line: ReceiptLine) -> bool:
+    """Within bounds, but for control characters (checked over the whole receipt at once)."""
+    return (
+        0 < len(line.line_id) <= bounds.MAX_ID
+        and 0 < len(line.pos_item_id) <= bounds.MAX_ID
+        and 0 < len(line.name) <= bounds.MAX_NAME
+        and 0 < line.quantity <= bounds.MAX_LINE_QUANTITY
+        and 0 <= line.net_amount <= bounds.MAX_AMOUNT
+        and (
+            not line.modifiers
+            or (
+                len(line.modifiers) <= bounds.MAX_MODIFIERS
+                and all(
+                    0 < len(m.modifier_id) <= bounds.MAX_ID
+                    and 0 < len(m.name) <= bounds.MAX_NAME
+                    and 0 < m.quantity <= bounds.MAX_MODIFIER_QUANTITY
+                    for m in line.modifiers
+                )
+            )
+        )
+    )
+
+
+def _validate_line(line: ReceiptLine, where: str, seen: set[str]) -> None:
+    """Field by field, raising on the first out of bounds (with what it is)."""
+    bounds.text(line.line_id, f"{where} id")
+    if line.line_id in seen:
+        raise InvalidInput(f"{where.rsplit(' line ', 1)[0]} has line {line.line_id!r} twice")
+    bounds.text(line.pos_item_id, f"{where} item id")
+    bounds.text(line.name, f"{where} name", limit=bounds.MAX_NAME)
+    if line.quantity <= 0:
+        raise InvalidInput(f"{where} has quantity {line.quantity / 1000}")
+    if line.quantity > bounds.MAX_LINE_QUANTITY:
+        raise InvalidInput(f"{where} quantity is over the limit of 10,000")
+    if line.net_amount < 0:
+        raise InvalidInput(f"{where} has a negative net amount")
+    bounds.amount(line.net_amount, f"{where} net amount")
+    bounds.count(len(line.modifiers), f"{where} modifiers", bounds.MAX_MODIFIERS)
+    for modifier in line.modifiers:
+        bounds.text(modifier.modifier_id, f"{where} modifier id")
+        bounds.text(modifier.name, f"{where} modifier name", limit=bounds.MAX_NAME)
+        if modifier.quantity <= 0:
+            raise InvalidInput(f"{where} modifier {modifier.name!r} has no quantity")
+        if modifier.quantity > bounds.MAX_MODIFIER_QUANTITY:
+            raise InvalidInput(f"{where} modifier {modifier.name!r} quantity is over 1,000")
+
+
+def validate_refund(refund: Refund, currency: str, now: datetime | None = None) -> Refund:
+    where = f"refund {refund.refund_id[: bounds.MAX_ID]!r}"
+    if not refund.provider or not refund.refund_id or not refund.refund_of:
+        raise InvalidInput(f"{where} needs a provider, an id and the receipt it refunds")
+    bounds.text(refund.refund_id, "refund id")
+    bounds.text(refund.refund_of, f"{where} refund_of")
     require_aware(refund.refunded_at, f"{where} refunded_at")
-    if refund.currency != currency:
-        raise InvalidInput(f"{where} is in {refund.currency}, the venue counts in {currency}")
+    bounds.instant(refund.refunded_at, f"{where} refunded_at", now)
+    bounds.currency(refund.currency, currency, f"{where} currency")
+    bounds.count(len(refund.lines), f"{where} lines", bounds.MAX_LINES)
     seen: set[str] = set()
     for line in refund.lines:
+        bounds.text(line.line_id, f"{where} line id")
         if line.line_id in seen:
             raise InvalidInput(f"{where} refunds line {line.line_id!r} twice")
         seen.add(line.line_id)
         if line.quantity <= 0 or line.amount < 0:
             raise InvalidInput(f"{where} line {line.line_id!r} needs a positive quantity")
+        if line.quantity > bounds.MAX_LINE_QUANTITY:
+            raise InvalidInput(f"{where} line {line.line_id!r} quantity is over 10,000")
+        bounds.amount(line.amount, f"{where} line {line.line_id!r} amount")
     return refund
 
 

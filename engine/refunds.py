@@ -4,12 +4,15 @@ Decisions where the rules are silent:
 - A refund line is matched to the recorded sale line by `provider:receipt:line`. A refund of a line
   that was never recorded as a sale (unmapped, or not yet seen) is listed in `unmatched` and
   books nothing: there is no sale to reverse.
-- The refunded amount is what the refund says; a refund line for more than the sale line was sold
-  for, or for more units than were sold, is refused (each refund is checked on its own).
+- The refunds of a line never pass what it sold, in quantity or in money, across all its refunds
+  and after corrections (rule 12, `line_books.refund_target`). A refund that asks for more books
+  what is left and the excess is refused: listed in `refused`, reported to the venue. What it
+  asked is kept (`requested`), so a newer version of the receipt that raises the line lets the
+  excess back: the books depend on which refunds and versions arrived, not on their order.
 - Without `restock_refunds` COGS stays: the drink was poured and its cost was incurred.
   With it, the refunded share of each product the line depleted comes back on the shelf at
   `refunded_at`, and the same share of its recorded COGS is reversed (at the cost recorded with the
-  sale, not today's), each rounded half-even.
+  sale, not today's), rounded half-even on the line's total (`line_books.restock_target`).
 - Idempotency as for receipts: each refund line has its own key; keys in `already_booked` are
   skipped.
 """
@@ -17,12 +20,11 @@ Decisions where the rules are silent:
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from fractions import Fraction
 
-from engine.depletion import BookedLine, Movement
-from engine.errors import InvalidInput
+from engine.depletion import Movement
+from engine.line_books import LineBooks, difference, refund_target, restock_target
 from engine.money import Cost, Money
 from engine.receipt import Refund, business_day, validate_refund
 from engine.venue import Venue
@@ -33,11 +35,24 @@ class RefundedLine:
     source_key: str
     sale_key: str
     quantity: int
-    """Milli-units refunded."""
+    """Milli-units refunded by this row (negative: a correction gave some back to the sale)."""
     amount: Money
     restocked: bool
     returned: tuple[Movement, ...]
     """Products back on the shelf (positive quantities) and the COGS reversed with them."""
+    requested_quantity: int | None = None
+    """What the refund asked for (None: what it booked)."""
+    requested_amount: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedRefund:
+    """The part of a refund line beyond what its sale line has left to refund."""
+
+    source_key: str
+    quantity: int
+    amount: int
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,7 @@ class RefundBooking:
     lines: tuple[RefundedLine, ...] = ()
     unmatched: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    refused: tuple[RefusedRefund, ...] = ()
 
     @property
     def amount(self) -> Money:
@@ -67,7 +83,7 @@ class RefundBooking:
 
 def book_refund(
     refund: Refund,
-    sales: Mapping[str, BookedLine],
+    sales: Mapping[str, LineBooks],
     already_booked: Set[str],
     *,
     venue: Venue,
@@ -77,6 +93,7 @@ def book_refund(
     lines: list[RefundedLine] = []
     unmatched: list[str] = []
     skipped: list[str] = []
+    refused: list[RefusedRefund] = []
     for line in refund.lines:
         key = refund.key(line)
         if key in already_booked:
@@ -86,23 +103,11 @@ def book_refund(
         if sale is None:
             unmatched.append(key)
             continue
-        if line.quantity > sale.quantity or line.amount > sale.net_amount.minor:
-            raise InvalidInput(
-                f"refund {refund.refund_id} returns more of {sale.name!r} than was sold",
-                hint=f"sold {sale.quantity / 1000:g} for {sale.net_amount.display(venue.locale)}",
-            )
-        share = Fraction(line.quantity, sale.quantity)
-        returned = tuple(_share(m, share) for m in sale.movements) if venue.restock_refunds else ()
-        lines.append(
-            RefundedLine(
-                source_key=key,
-                sale_key=sale.source_key,
-                quantity=line.quantity,
-                amount=Money(line.amount, venue.currency),
-                restocked=venue.restock_refunds,
-                returned=returned,
-            )
-        )
+        booked = refund_line(key, sale, line.quantity, line.amount, venue)
+        lines.append(booked)
+        excess = (line.quantity - booked.quantity, line.amount - booked.amount.minor)
+        if excess[0] > 0 or excess[1] > 0:
+            refused.append(_refused(key, sale, excess, venue.currency))
     return RefundBooking(
         provider=refund.provider,
         refund_id=refund.refund_id,
@@ -112,12 +117,68 @@ def book_refund(
         lines=tuple(lines),
         unmatched=tuple(unmatched),
         skipped=tuple(skipped),
+        refused=tuple(refused),
     )
 
 
-def _share(movement: Movement, share: Fraction) -> Movement:
-    return Movement(
-        movement.product_id,
-        movement.quantity.scaled(share),
-        Cost(round(movement.cogs.micro * share), movement.cogs.currency),
+def refund_line(
+    key: str, sale: LineBooks, quantity: int, amount: int, venue: Venue
+) -> RefundedLine:
+    """One refund line asking `quantity` and `amount` of `sale`: what it books (at most what the
+    line has left to refund) and what comes back on the shelf."""
+    refunded = refund_target(
+        sale.requested_quantity + quantity,
+        sale.requested_amount + amount,
+        sale.quantity,
+        sale.net_amount,
+    )
+    booked = refunded[0] - sale.refunded_quantity
+    restocked = sale.restocked_quantity + (booked if venue.restock_refunds else 0)
+    returned = difference(restock_target(sale.movements, restocked, sale.quantity), sale.restocked)
+    return RefundedLine(
+        source_key=key,
+        sale_key=sale.source_key,
+        quantity=booked,
+        amount=Money(refunded[1] - sale.refunded_amount, venue.currency),
+        restocked=venue.restock_refunds,
+        returned=returned,
+        requested_quantity=quantity,
+        requested_amount=amount,
+    )
+
+
+def _refused(key: str, sale: LineBooks, excess: tuple[int, int], currency: str) -> RefusedRefund:
+    left_q = max(0, sale.quantity - sale.refunded_quantity)
+    left_a = Money(max(0, sale.net_amount - sale.refunded_amount), currency)
+    reason = (
+        f"refund line {key.rsplit(':', 1)[-1]!r} asks for more of {sale.name!r} than is left to "
+        f"refund ({left_q / 1000:g} for {left_a.display()} were left); the excess, "
+        f"{max(0, excess[0]) / 1000:g} for {Money(max(0, excess[1]), currency).display()}, "
+        "was refused"
+    )
+    return RefusedRefund(key, max(0, excess[0]), max(0, excess[1]), reason)
+
+
+def after_refund(line: LineBooks, change: RefundedLine) -> LineBooks:
+    """The line's books once `change` is booked on it."""
+    restocked = {m.product_id: m for m in line.restocked}
+    for m in change.returned:
+        old = restocked.get(m.product_id)
+        restocked[m.product_id] = (
+            m
+            if old is None
+            else replace(old, quantity=old.quantity + m.quantity, cogs=old.cogs + m.cogs)
+        )
+    asked = (
+        change.quantity if change.requested_quantity is None else change.requested_quantity,
+        change.amount.minor if change.requested_amount is None else change.requested_amount,
+    )
+    return replace(
+        line,
+        refunded_quantity=line.refunded_quantity + change.quantity,
+        refunded_amount=line.refunded_amount + change.amount.minor,
+        requested_quantity=line.requested_quantity + asked[0],
+        requested_amount=line.requested_amount + asked[1],
+        restocked_quantity=line.restocked_quantity + (change.quantity if change.restocked else 0),
+        restocked=tuple(m for m in restocked.values() if m.quantity.milli or m.cogs.micro),
     )

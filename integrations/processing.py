@@ -26,8 +26,11 @@ that order.
 Failures, decided here (webhooks.md promise 4):
 - `UpstreamUnavailable`, `NotConnected`, `NotFound` (say a product with no cost yet), and
   unexpected errors (a bug): retried with the inbox's backoff, `failed` after the last attempt;
-- `InvalidInput` (`BadPayload` included: the same bytes fail the same way) and `UpstreamRejected`:
-  `failed` at once, shown by `barback events --failed`, replayable after a fix.
+- `InvalidInput` (`BadPayload` included: the same bytes fail the same way; a value outside
+  `engine.bounds` too) and `UpstreamRejected`: `failed` at once with the reason, shown by
+  `barback events --failed`, replayable after a fix, and reported to the venue through
+  `on_refused` (the composition root writes a REFUSED alert): it fails once, clearly;
+- `Conflict` (the receipt changed under a concurrent booking): retried, quietly.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput, NotFound
 from engine.inbox import EventId, Inbox, StoredEvent
 from engine.receipt import Receipt
 from integrations.errors import NotConnected, UpstreamRejected, UpstreamUnavailable
@@ -81,6 +84,8 @@ BookManyFn = Callable[[Sequence[tuple[StoredEvent, Read]], str, datetime], Await
 """`book_many(reads, owner, now)`: book the receipts of these events (one venue, receipts only)
 and mark them done, in one transaction; the ids of those marked done (the others' leases were
 lost meanwhile). Raises when anything fails, and nothing is written then."""
+RefusedFn = Callable[[StoredEvent, str], Awaitable[None]]
+"""`on_refused(event, reason)`: tell the event's venue it was refused for good."""
 """`book(event, read, owner, now)`: book `read` and mark the event done in one transaction;
 False when the lease was lost meanwhile (the booking is idempotent, so it stays); `Waiting` when
 the event must be retried later (booked lines stay; the retry skips them)."""
@@ -116,6 +121,7 @@ class EventProcessor:
         *,
         book_many: BookManyFn | None = None,
         on_outcome: Callable[[str, Outcome], None] | None = None,
+        on_refused: RefusedFn | None = None,
     ) -> None:
         self._inbox = inbox
         self._readers = readers
@@ -123,6 +129,7 @@ class EventProcessor:
         self._book_many = book_many
         self._now = now
         self._on_outcome = on_outcome
+        self._on_refused = on_refused
 
     async def process(self, event: StoredEvent, owner: str) -> Outcome:
         read = await self._read(event, owner)
@@ -203,10 +210,22 @@ class EventProcessor:
 
     async def _failure(self, event: StoredEvent, owner: str, error: Exception) -> Outcome:
         if isinstance(error, InvalidInput | UpstreamRejected):
-            return await self._fail(event, owner, _describe(error), final=True)
-        if not isinstance(error, UpstreamUnavailable | NotConnected | NotFound):
+            reason = f"refused: {error}"  # written for people: no exception class name
+            outcome = await self._fail(event, owner, reason, final=True)
+            if outcome is Outcome.FAILED:
+                await self._refused(event, str(error))
+            return outcome
+        if not isinstance(error, UpstreamUnavailable | NotConnected | NotFound | Conflict):
             logger.error("event processing broke", exc_info=error, extra=_context(event))
         return await self._fail(event, owner, _describe(error), final=False)
+
+    async def _refused(self, event: StoredEvent, reason: str) -> None:
+        if self._on_refused is None or event.venue_id is None:
+            return
+        try:
+            await self._on_refused(event, reason)
+        except Exception as error:  # the event is failed and listed; the alert is a courtesy
+            logger.warning("refusal alert not written: %s", error, extra=_context(event))
 
     async def _fail(self, event: StoredEvent, owner: str, reason: str, *, final: bool) -> Outcome:
         state = await self._inbox.mark_failed(event.id, owner, reason, self._now(), final=final)

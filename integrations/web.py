@@ -3,7 +3,9 @@
 `webhook_routes(doors)` builds the aiohttp routes from injected dependencies, never storage:
 - `POST /webhooks/generic/{venue}`: unknown venue 404; body over the limit 413; `Barback-Signature`
   checked over the raw bytes (401, nothing stored); the body normalised at the door (our own format,
-  pure and cheap: malformed JSON or wrong types are a 400 naming the field, nothing stored); then
+  pure and cheap: malformed JSON, wrong types and any value outside `engine.bounds`, the venue's
+  currency or a close more than a day ahead included, are a 400 naming the field, nothing stored);
+  then
   the event goes to the `EventSink` (dedupe key `<venue id>:<event_id>`, so two venues' senders
   may both number events `evt-1`) and the 200 follows its commit.
 - `POST /webhooks/square`: `x-square-hmacsha256-signature` over `SQUARE_WEBHOOK_URL` + body (401);
@@ -24,7 +26,6 @@ counted (`WebhookCounters.rejected`) and logged with its reason, never a secret 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,12 +34,13 @@ from typing import Protocol
 
 from aiohttp import web
 
+from engine import bounds
 from engine.errors import InvalidInput
 from engine.inbox import EventSink, RawEvent, SubmitResult
 from integrations.errors import SignatureInvalid
 from integrations.generic import verify as generic_verify
 from integrations.generic.normalize import PROVIDER as GENERIC
-from integrations.generic.normalize import normalize
+from integrations.generic.normalize import check_at_door, normalize
 from integrations.provider import Delivery, Provider
 from integrations.provider import RawEvent as ProviderEvent
 
@@ -54,6 +56,8 @@ class VenueDoor:
 
     venue_id: int
     webhook_secret: str
+    currency: str = ""
+    """The venue's currency: a receipt in another is refused at the door (empty: not checked)."""
 
 
 class WebhookDoor(Protocol):
@@ -137,9 +141,12 @@ async def generic(request: web.Request) -> web.StreamResponse:
     except SignatureInvalid as refused:
         return _refuse(doors, GENERIC, 401, refused.code, refused.reason, venue=slug)
     try:
-        event_id = normalize(_decode(body)).event_id
+        parsed = normalize(bounds.loads(body))
+        if door.currency:
+            check_at_door(parsed, door.currency, doors.now())
     except InvalidInput as bad:
         return _refuse(doors, GENERIC, 400, "bad_payload", str(bad), venue=slug)
+    event_id = parsed.event_id
     kept = {k: v for k in GENERIC_KEPT_HEADERS if (v := request.headers.get(k)) is not None}
     # Scoped by venue: two venues' senders may both number their events evt-1.
     dedupe_key = f"{door.venue_id}:{event_id}"
@@ -258,13 +265,6 @@ async def _read(request: web.Request, doors: WebhookDoors, provider: str) -> byt
             doors, provider, 413, "too_large", f"the body is over {doors.max_body_bytes}"
         )
     return body
-
-
-def _decode(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"the body is not JSON: {error}") from None
 
 
 def _refuse(

@@ -134,19 +134,30 @@ class SqlInbox:
 
 
 async def mark_done_in(
-    connection: AsyncConnection, event_id: EventId, owner: str, now: datetime
+    connection: AsyncConnection,
+    event_id: EventId,
+    owner: str,
+    now: datetime,
+    *,
+    note: str | None = None,
 ) -> bool:
     """Mark the event done inside the caller's transaction (the one that books its receipt), so
     the booking and the "done" commit or roll back together.
 
     False when `owner` no longer holds the event (its lease expired and another worker claimed
-    it); the booking is idempotent per source line, so keeping it is safe either way.
+    it); the booking is idempotent per source line, so keeping it is safe either way. `note`
+    (what of the event was refused, say) is kept as its last error, for `barback events`.
     """
-    return event_id in await mark_all_done_in(connection, [event_id], owner, now)
+    return event_id in await mark_all_done_in(connection, [event_id], owner, now, note=note)
 
 
 async def mark_all_done_in(
-    connection: AsyncConnection, event_ids: Sequence[EventId], owner: str, now: datetime
+    connection: AsyncConnection,
+    event_ids: Sequence[EventId],
+    owner: str,
+    now: datetime,
+    *,
+    note: str | None = None,
 ) -> set[EventId]:
     """`mark_done_in` for many events with one UPDATE; the ids `owner` still held."""
     result = await connection.execute(
@@ -156,7 +167,12 @@ async def mark_all_done_in(
             events.c.state == PENDING,
             events.c.lease_owner == owner,
         )
-        .values(state=EventState.DONE.value, processed_at=now, lease_until=None, last_error=None)
+        .values(
+            state=EventState.DONE.value,
+            processed_at=now,
+            lease_until=None,
+            last_error=None if note is None else error_text(note),
+        )
         .returning(events.c.id)
     )
     return {EventId(row[0]) for row in result}

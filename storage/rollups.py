@@ -4,6 +4,11 @@
 product) and `daily_receipts` (venue, business day) are added to with INSERT ... ON CONFLICT DO
 UPDATE; refunds add negative amounts on their own business day. Rows are upserted in key order so
 two concurrent bookings lock them in the same order.
+
+A cell never passes `engine.bounds` (`MAX_CELL_*`, CHECK constraints since revision 0007): what a
+write adds is checked first (so nothing bound is out of 64 bits), and a sum the CHECK refuses
+raises `InvalidInput`, so the booking that would pass the bound fails once, with its reason,
+instead of poisoning the day (docs/limits.md).
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from engine import bounds
 from engine.depletion import Unmapped
+from engine.errors import InvalidInput
 from engine.venue import VenueId
 from storage.dialects import InsertFor, prepared
 from storage.tables import (
@@ -94,8 +102,35 @@ async def write_rollup(connection: AsyncConnection, venue_id: VenueId, rollup: R
 async def write_rollups(
     connection: AsyncConnection, venue_id: VenueId, rollups: Iterable[Rollup]
 ) -> None:
-    """Add each day's sums: one upsert per rollup table, its rows in key order."""
+    """Add each day's sums: one upsert per rollup table, its rows in key order. Raises
+    `InvalidInput` when a cell would pass its bound (nothing of it is written then)."""
     days = sorted(rollups, key=lambda r: r.day)
+    _within_bounds(days)
+    try:
+        await _upsert(connection, venue_id, days)
+    except IntegrityError:
+        raise InvalidInput(
+            "this would take a day's sales or usage past barback's limit for one day",
+            hint="see docs/limits.md; the receipt is refused, the day's books stay as they were",
+        ) from None
+
+
+_LIMITS = (bounds.MAX_CELL_QUANTITY, bounds.MAX_CELL_AMOUNT, bounds.MAX_CELL_COGS)
+
+
+def _within_bounds(days: Sequence[Rollup]) -> None:
+    for r in days:
+        sums = [(v, _LIMITS[i]) for t in r.items.values() for i, v in enumerate(t[:3])]
+        sums += [(t[0], _LIMITS[0]) for t in r.usage.values()]
+        sums += [(t[1], _LIMITS[2]) for t in r.usage.values()]
+        if any(abs(value) > limit for value, limit in sums):
+            raise InvalidInput(
+                f"these receipts would add more to {r.day} than barback keeps for one day",
+                hint="see docs/limits.md",
+            )
+
+
+async def _upsert(connection: AsyncConnection, venue_id: VenueId, days: Sequence[Rollup]) -> None:
     items = [
         {
             "venue_id": venue_id,

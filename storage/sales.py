@@ -1,6 +1,7 @@
 """`SqlSalesRepository`: receipts, sale lines, depletions, refunds, unmapped tallies, rollups.
 
-Idempotency lives in the schema: each line's source key is unique per venue, inserted with
+Idempotency lives in the schema: a receipt's version moves only from the version the plan read
+(`storage.versions`), each line's and correction's source key is unique per venue, inserted with
 ON CONFLICT DO NOTHING ... RETURNING, and only the lines whose insert won get depletions, rollups
 and tallies, in the same transaction. On PostgreSQL a concurrent duplicate waits on the unique
 index until the first transaction ends, then inserts nothing; SQLite has one writer. Upserts
@@ -11,32 +12,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from engine.catalog import MappingId, PosItemId, ProductId
-from engine.depletion import BookedLine, Booking, Movement, UnmappedKind
-from engine.money import Cost, Money
-from engine.quantity import Quantity
-from engine.refunds import RefundBooking, RefundedLine
-from engine.units import Dimension
+from engine.depletion import BookedLine, Booking, Correction, UnmappedKind
+from engine.line_books import ReceiptBooks, VersionClaim
+from engine.refunds import RefundBooking
 from engine.venue import VenueId
-from storage.dialects import InsertFor, insert_for, prepared
-from storage.rollups import Rollup, tally, write_rollup, write_rollups
-from storage.tables import (
-    depletions,
-    mappings,
-    pos_items,
-    products,
-    receipts,
-    refunds,
-    sale_lines,
-    unmapped_lines,
-)
+from storage import refund_rows
+from storage.dialects import InsertFor, prepared
+from storage.receipt_books import receipt_books
+from storage.rollups import Rollup, tally, write_rollups
+from storage.tables import depletions, mappings, sale_lines, unmapped_lines
+from storage.versions import claim_versions
 
 
 class SqlSalesRepository:
@@ -59,17 +51,28 @@ class SqlSalesRepository:
         return frozenset(found)
 
     async def add_bookings(
-        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
+        self,
+        venue_id: VenueId,
+        bookings: Sequence[Booking],
+        booked_at: datetime,
+        *,
+        claims: Sequence[VersionClaim],
     ) -> frozenset[str]:
+        receipt_ids, dropped = await claim_versions(self._connection, venue_id, claims, booked_at)
+        if dropped:  # a concurrent delivery booked these receipts as far or further
+            bookings = [b for b in bookings if (b.provider, b.receipt_id) not in dropped]
         won: set[str] = set()
         selling = [b for b in bookings if b.lines]
         booked: list[_Written] = []
-        new_receipts: set[tuple[str, str]] = set()
         if selling:
-            receipt_ids, new_receipts = await self._receipts(venue_id, selling, booked_at)
             booked = await self._insert_lines(venue_id, selling, receipt_ids)
             won.update(w.line.source_key for w in booked)
             await self._insert_depletions(venue_id, booked)
+        corrected = await self._corrections(venue_id, bookings, receipt_ids)
+        won.update(w.line.source_key for w in corrected)
+        for b in bookings:
+            if b.refund_changes is not None and b.refund_changes.lines:
+                await refund_rows.add_refund(self._connection, venue_id, b.refund_changes)
         unmapped_items = [
             {"venue_id": venue_id, "source_key": u.source_key, "seen_at": b.closed_at}
             for b in bookings
@@ -87,45 +90,63 @@ class SqlSalesRepository:
             venue_id,
             [u for b in bookings for u in b.unmapped if u.source_key in won],
         )
-        await write_rollups(self._connection, venue_id, _rollups(booked, new_receipts))
+        await write_rollups(self._connection, venue_id, _rollups([*booked, *corrected], bookings))
         return frozenset(won)
 
-    async def _receipts(
-        self, venue_id: VenueId, bookings: Sequence[Booking], booked_at: datetime
-    ) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
-        """Each booking's receipt row id by (provider, receipt id), and which rows this call made.
-        A receipt booked before keeps its row (the first version's close and version)."""
-        rows: dict[tuple[str, str], dict[str, object]] = {}
-        for b in bookings:
-            rows.setdefault(
-                (b.provider, b.receipt_id),
-                {
-                    "venue_id": venue_id,
-                    "provider": b.provider,
-                    "external_id": b.receipt_id,
-                    "version": str(b.version),
-                    "closed_at": b.closed_at,
-                    "business_day": b.business_day,
-                    "currency": b.currency,
-                    "booked_at": booked_at,
-                },
-            )
-        inserted = await self._connection.execute(
-            prepared(self._connection, _receipt_insert), [rows[k] for k in sorted(rows)]
+    async def receipt_books(
+        self,
+        venue_id: VenueId,
+        receipts: Collection[tuple[str, str]],
+        *,
+        with_lines: Collection[tuple[str, str]] = (),
+        lock: bool = False,
+    ) -> Mapping[tuple[str, str], ReceiptBooks]:
+        return await receipt_books(
+            self._connection, venue_id, receipts, with_lines=with_lines, lock=lock
         )
-        ids = {(row.provider, row.external_id): int(row.id) for row in inserted}
-        made = set(ids)
-        missing = [key for key in rows if key not in ids]
-        for chunk in _chunks(missing):
+
+    async def _corrections(
+        self, venue_id: VenueId, bookings: Sequence[Booking], receipt_ids: Mapping[Key, int]
+    ) -> list[_Written]:
+        """Insert the corrections as rows of their own pointing at the line's first row, with
+        their depletions; returns those this call wrote."""
+        fixes = [(b, c) for b in bookings for c in b.corrections]
+        if not fixes:
+            return []
+        firsts = {
+            row.source_key: int(row.id)
             for row in await self._connection.execute(
-                select(receipts.c.id, receipts.c.provider, receipts.c.external_id).where(
-                    receipts.c.venue_id == venue_id,
-                    receipts.c.external_id.in_(sorted({external for _, external in chunk})),
+                select(sale_lines.c.id, sale_lines.c.source_key).where(
+                    sale_lines.c.venue_id == venue_id,
+                    sale_lines.c.source_key.in_(sorted({c.line_key for _, c in fixes})),
                 )
+            )
+        }
+        items = await self._items({c.mapping_id for _, c in fixes})
+        values = [
+            _correction_values(venue_id, receipt_ids[(b.provider, b.receipt_id)], items, firsts, c)
+            for b, c in fixes
+        ]
+        values.sort(key=lambda row: str(row["source_key"]))
+        found = await self._connection.execute(prepared(self._connection, _line_insert), values)
+        ids = {row[0]: int(row[1]) for row in found}
+        written = [
+            _Written(b, _as_line(c), ids[c.source_key], items[c.mapping_id], c)
+            for b, c in fixes
+            if c.source_key in ids
+        ]
+        await self._insert_depletions(venue_id, written)
+        return written
+
+    async def _items(self, mapping_ids: Collection[int]) -> dict[int, int]:
+        """The POS item row of each mapping."""
+        items: dict[int, int] = {}
+        for chunk in _chunks(sorted(set(mapping_ids))):
+            for row in await self._connection.execute(
+                select(mappings.c.id, mappings.c.pos_item_id).where(mappings.c.id.in_(chunk))
             ):
-                if (row.provider, row.external_id) in rows:  # not another provider's namesake
-                    ids[(row.provider, row.external_id)] = int(row.id)
-        return ids, made
+                items[row[0]] = row[1]
+        return items
 
     async def _insert_lines(
         self,
@@ -134,13 +155,7 @@ class SqlSalesRepository:
         receipt_ids: Mapping[tuple[str, str], int],
     ) -> list[_Written]:
         """Insert the lines; returns those this call wrote, with their row id and POS item row."""
-        mapping_ids = sorted({line.mapping_id for b in bookings for line in b.lines})
-        items: dict[int, int] = {}
-        for chunk in _chunks(mapping_ids):
-            for row in await self._connection.execute(
-                select(mappings.c.id, mappings.c.pos_item_id).where(mappings.c.id.in_(chunk))
-            ):
-                items[row[0]] = row[1]
+        items = await self._items({line.mapping_id for b in bookings for line in b.lines})
         values = [
             _line_values(venue_id, b, receipt_ids[(b.provider, b.receipt_id)], items, line)
             for b in bookings
@@ -164,8 +179,8 @@ class SqlSalesRepository:
                 "product_id": m.product_id,
                 "quantity": m.quantity.milli,
                 "cogs": m.cogs.micro,
-                "closed_at": w.booking.closed_at,
-                "business_day": w.booking.business_day,
+                "closed_at": w.closed_at,
+                "business_day": w.business_day,
             }
             for w in booked
             for m in w.line.movements
@@ -173,107 +188,11 @@ class SqlSalesRepository:
         if rows:
             await self._connection.execute(depletions.insert(), rows)
 
-    async def sale_lines(
-        self, venue_id: VenueId, keys: Collection[str]
-    ) -> Mapping[str, BookedLine]:
-        if not keys:
-            return {}
-        rows = await self._connection.execute(
-            select(
-                sale_lines,
-                receipts.c.currency,
-                pos_items.c.external_id,
-                pos_items.c.name.label("item_name"),
-            )
-            .join(receipts, receipts.c.id == sale_lines.c.receipt_id)
-            .join(pos_items, pos_items.c.id == sale_lines.c.pos_item_id)
-            .where(sale_lines.c.venue_id == venue_id, sale_lines.c.source_key.in_(sorted(keys)))
-        )
-        lines = {row.id: row for row in rows}
-        moved: dict[int, list[Movement]] = {line_id: [] for line_id in lines}
-        if lines:
-            for d in await self._connection.execute(
-                select(depletions, products.c.dimension)
-                .join(products, products.c.id == depletions.c.product_id)
-                .where(depletions.c.sale_line_id.in_(sorted(lines)), depletions.c.quantity > 0)
-                .order_by(depletions.c.id)
-            ):
-                currency = lines[d.sale_line_id].currency
-                moved[d.sale_line_id].append(
-                    Movement(
-                        ProductId(d.product_id),
-                        Quantity(Dimension(d.dimension), int(d.quantity)),
-                        Cost(int(d.cogs), currency),
-                    )
-                )
-        return {
-            row.source_key: BookedLine(
-                source_key=row.source_key,
-                line_id=row.source_key.rsplit(":", 1)[-1],
-                pos_item_id=PosItemId(row.external_id),
-                name=row.item_name,
-                mapping_id=MappingId(row.mapping_id),
-                quantity=int(row.quantity),
-                net_amount=Money(int(row.net_amount), row.currency),
-                cogs=Cost(int(row.cogs), row.currency),
-                modifiers=(),
-                movements=tuple(moved[line_id]),
-            )
-            for line_id, row in lines.items()
-        }
-
     async def refunded_keys(self, venue_id: VenueId, keys: Collection[str]) -> frozenset[str]:
-        if not keys:
-            return frozenset()
-        found = await self._connection.scalars(
-            select(refunds.c.source_key).where(
-                refunds.c.venue_id == venue_id, refunds.c.source_key.in_(sorted(set(keys)))
-            )
-        )
-        return frozenset(found.all())
+        return await refund_rows.refunded_keys(self._connection, venue_id, list(keys))
 
     async def add_refund(self, venue_id: VenueId, booking: RefundBooking) -> frozenset[str]:
-        if not booking.lines:
-            return frozenset()
-        sales = {
-            row.source_key: (int(row.id), int(row.pos_item_id))
-            for row in await self._connection.execute(
-                select(sale_lines.c.id, sale_lines.c.source_key, sale_lines.c.pos_item_id).where(
-                    sale_lines.c.venue_id == venue_id,
-                    sale_lines.c.source_key.in_(sorted({ln.sale_key for ln in booking.lines})),
-                )
-            )
-        }
-        statement = (
-            insert_for(self._connection, refunds)
-            .values([_refund_values(venue_id, booking, sales, line) for line in booking.lines])
-            .on_conflict_do_nothing(index_elements=[refunds.c.venue_id, refunds.c.source_key])
-            .returning(refunds.c.source_key)
-        )
-        won = frozenset((await self._connection.scalars(statement)).all())
-        rollup = Rollup(booking.business_day)
-        restocks: list[dict[str, object]] = []
-        for line in (ln for ln in booking.lines if ln.source_key in won):
-            sale_line_id, pos_item = sales[line.sale_key]
-            returned_cogs = sum(m.cogs.micro for m in line.returned)
-            rollup.add_item(pos_item, -line.quantity, -line.amount.minor, -returned_cogs, 0)
-            for m in line.returned:
-                rollup.add_usage(m.product_id, -m.quantity.milli, -m.cogs.micro)
-                restocks.append(
-                    {
-                        "venue_id": venue_id,
-                        "sale_line_id": sale_line_id,
-                        "product_id": m.product_id,
-                        "quantity": -m.quantity.milli,
-                        "cogs": -m.cogs.micro,
-                        "closed_at": booking.refunded_at,
-                        "business_day": booking.business_day,
-                    }
-                )
-        if restocks:
-            await self._connection.execute(depletions.insert(), restocks)
-        await write_rollup(self._connection, venue_id, rollup)
-        return won
+        return await refund_rows.add_refund(self._connection, venue_id, booking)
 
 
 def _line_values(
@@ -302,33 +221,69 @@ def _line_values(
     }
 
 
-def _refund_values(
+def _correction_values(
     venue_id: VenueId,
-    booking: RefundBooking,
-    sales: Mapping[str, tuple[int, int]],
-    line: RefundedLine,
+    receipt_id: int,
+    items: Mapping[int, int],
+    firsts: Mapping[str, int],
+    correction: Correction,
 ) -> dict[str, object]:
+    modifiers = [
+        {"id": m.modifier_id, "name": m.name, "quantity": m.quantity, "kind": m.kind}
+        for m in correction.modifiers
+    ]
     return {
         "venue_id": venue_id,
-        "sale_line_id": sales[line.sale_key][0],
-        "source_key": line.source_key,
-        "quantity": line.quantity,
-        "amount": line.amount.minor,
-        "cogs": sum(m.cogs.micro for m in line.returned),
-        "refunded_at": booking.refunded_at,
-        "business_day": booking.business_day,
-        "restocked": line.restocked,
+        "receipt_id": receipt_id,
+        "source_key": correction.source_key,
+        "pos_item_id": items[correction.mapping_id],
+        "mapping_id": correction.mapping_id,
+        "quantity": correction.quantity,
+        "net_amount": correction.net_amount.minor,
+        "cogs": correction.cogs.micro,
+        "closed_at": correction.at,
+        "business_day": correction.business_day,
+        "modifiers": json.dumps(modifiers) if modifiers else None,
+        "corrects": firsts[correction.line_key],
     }
+
+
+def _as_line(c: Correction) -> BookedLine:
+    return BookedLine(
+        c.source_key,
+        c.line_key,
+        c.pos_item_id,
+        c.name,
+        c.mapping_id,
+        c.quantity,
+        c.net_amount,
+        c.cogs,
+        c.modifiers,
+        c.movements,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class _Written:
-    """A sale line this call inserted: its booking, its row id and its POS item row."""
+    """A sale line (or a correction, `fix`) this call inserted: its booking, its row id and its
+    POS item row."""
 
     booking: Booking
     line: BookedLine
     line_id: int
     pos_item: int
+    fix: Correction | None = None
+    closed_at: datetime = field(init=False)
+    business_day: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        fix, booking = self.fix, self.booking
+        object.__setattr__(self, "closed_at", booking.closed_at if fix is None else fix.at)
+        day = booking.business_day if fix is None else fix.business_day
+        object.__setattr__(self, "business_day", day)
+
+
+Key = tuple[str, str]
 
 
 CHUNK = 500  # keys per IN (...): well under both databases' bound-parameter limits
@@ -342,32 +297,22 @@ def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
         yield items[start : start + CHUNK]
 
 
-def _rollups(booked: Iterable[_Written], new_receipts: set[tuple[str, str]]) -> list[Rollup]:
-    """What the written lines add to each business day; a receipt row this call made counts
-    once, on the day of its first booking with a written line."""
+def _rollups(written: Iterable[_Written], bookings: Sequence[Booking]) -> list[Rollup]:
+    """What the written lines and corrections add to each business day (a correction adds a
+    line only when the line sells again, and takes one when it no longer sells), and the receipts
+    that now count in sales, or no longer do (`Booking.counted`)."""
     days: dict[date, Rollup] = {}
-    counted: set[tuple[str, str]] = set()
-    for w in booked:
-        b, line = w.booking, w.line
-        rollup = days.setdefault(b.business_day, Rollup(b.business_day))
-        key = (b.provider, b.receipt_id)
-        if key in new_receipts and key not in counted:
-            counted.add(key)
-            rollup.receipts += 1
-        rollup.add_item(w.pos_item, line.quantity, line.net_amount.minor, line.cogs.micro, 1)
+    for w in written:
+        rollup = days.setdefault(w.business_day, Rollup(w.business_day))
+        line = w.line
+        lines = 1 if w.fix is None else w.fix.lines
+        rollup.add_item(w.pos_item, line.quantity, line.net_amount.minor, line.cogs.micro, lines)
         for m in line.movements:
             rollup.add_usage(m.product_id, m.quantity.milli, m.cogs.micro)
+    for b in bookings:
+        if b.counted and b.counted_day is not None:
+            days.setdefault(b.counted_day, Rollup(b.counted_day)).receipts += b.counted
     return list(days.values())
-
-
-def _receipt_insert(insert: InsertFor) -> Any:
-    return (
-        insert(receipts)
-        .on_conflict_do_nothing(
-            index_elements=[receipts.c.venue_id, receipts.c.provider, receipts.c.external_id]
-        )
-        .returning(receipts.c.id, receipts.c.provider, receipts.c.external_id)
-    )
 
 
 def _line_insert(insert: InsertFor) -> Any:

@@ -281,6 +281,13 @@ class AlertsVariance:
 
 
 @dataclass(frozen=True, slots=True)
+class RestockRefunds:
+    words: ClassVar[str] = "restock_refunds"
+    changes: ClassVar[bool] = True
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SummarySchedule:
     words: ClassVar[str] = "summary"
     changes: ClassVar[bool] = True
@@ -359,6 +366,7 @@ Command = (
     | AlertsChannel
     | AlertsLow
     | AlertsVariance
+    | RestockRefunds
     | SummarySchedule
     | SummaryOff
     | SummaryPost

@@ -40,6 +40,11 @@ def _alerts_low(cur: Cursor) -> c.Command:
     return c.AlertsLow(setting == "on")
 
 
+def _restock_refunds(cur: Cursor) -> c.Command:
+    setting = _last(cur, "on or off", lambda t: choice(t.text, ("on", "off"), "setting"))
+    return c.RestockRefunds(setting == "on")
+
+
 def _alerts_variance(cur: Cursor) -> c.Command:
     pct = read_percent(cur, "variance threshold")
     minimum = read_money(cur, "minimum amount") if cur.accept_word("min") else None
@@ -106,6 +111,13 @@ SETTINGS_SPECS: tuple[Spec, ...] = (
         "alert when a count shows variance above the threshold",
         ("alerts variance 5%", "alerts variance 5% min $20"),
         _alerts_variance,
+    ),
+    Spec(
+        c.RestockRefunds,
+        "restock_refunds on|off",
+        "whether a refund puts the poured drink back on the shelf",
+        ("restock_refunds on", "restock_refunds off"),
+        _restock_refunds,
     ),
     Spec(
         c.SummarySchedule,

@@ -146,6 +146,7 @@ ACTIONS: dict[str, str] = {
     "alerts": "set alerts of",
     "summary": "set the daily summary of",
     "connect": "connected",
+    "venue.restock_refunds": "set refunds of",
 }
 """How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
 reads as `product.set`); an action not listed is shown as it is."""

@@ -61,6 +61,8 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> list[SlackMess
         return _variance(payloads[0])
     if kind is AlertKind.ADOPTED:
         return _adopted(payloads[0])
+    if kind is AlertKind.REFUSED:
+        return _refused(payloads[0])
     return _unmapped(payloads)
 
 
@@ -156,6 +158,20 @@ def _variance(payload: Payload) -> list[SlackMessage]:
     ]
     text = f":mag: Variance on {product}: {payload['pct']} ({escape(str(payload['cost']))})"
     return _messages(text, blocks, f"Variance on {product}, continued")
+
+
+def _refused(payload: Payload) -> list[SlackMessage]:
+    venue = escape(str(payload["venue"]))
+    what = escape(str(payload["what"]))
+    note = payload.get("note") or (
+        "Nothing of it was booked. `barback events --failed` lists it; after a fix at the POS, "
+        "`barback events replay <id>` books it."
+    )
+    text = (
+        f":no_entry: *barback refused {what}* at {venue}: {escape(str(payload['reason']))}\n"
+        f"{escape(str(note))}"
+    )
+    return _messages(text, section_blocks(text), "continued")
 
 
 def _unmapped(payloads: Sequence[Payload]) -> list[SlackMessage]:

@@ -328,7 +328,7 @@ async def simulate(
         0,
         tuple(ModifierLine(ModifierId(m.external_id), m.name) for m in mods),
     )
-    receipt = Receipt(item.provider, "simulate", 0, now, place.currency, (line,))
+    receipt = Receipt(item.provider, "simulate", 1, now, place.currency, (line,))
     booking = book(receipt, catalog, frozenset(), venue=place)
     return SimulationReport(
         venue=place,

@@ -8,9 +8,9 @@ labelled with where it stood (`event 3` in an array, `line 7` in JSON lines), or
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from engine import bounds
 from engine.errors import InvalidInput
 from integrations.generic.normalize import GenericEvent, normalize
 
@@ -48,9 +48,11 @@ def read_events(text: str) -> list[Labelled]:
     if not stripped:
         raise InvalidInput("there are no events to import", hint="one JSON object per line")
     try:
-        whole = json.loads(stripped)
-    except json.JSONDecodeError:
+        whole = bounds.loads(stripped, "the file")
+    except bounds.NotJson:
         return _read_lines(text)
+    except InvalidInput as error:  # JSON, but nested too deep or with a 5,000-digit number
+        raise UnreadableEvents([str(error)]) from None
     items = whole if isinstance(whole, list) else [whole]
     if not items:
         raise InvalidInput("there are no events to import", hint="the JSON array is empty")
@@ -64,10 +66,14 @@ def _read_lines(text: str) -> list[Labelled]:
         if not line.strip():
             continue
         try:
-            decoded.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as error:
-            problem = f"line {number}: not JSON ({error.msg} at column {error.colno})"
-            problems.append((number, problem))
+            decoded.append((f"line {number}", bounds.loads(line, f"line {number}")))
+        except bounds.NotJson as error:
+            reason = error.reason.split(":")[0]
+            problems.append(
+                (number, f"line {number}: not JSON ({reason} at column {error.column})")
+            )
+        except InvalidInput as error:
+            problems.append((number, str(error)))
     return _normalized(decoded, problems)
 
 

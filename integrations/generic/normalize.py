@@ -3,10 +3,13 @@
 
 Decisions where the spec is silent:
 - `quantity` is a decimal string (`"2"`, `"0.5"`); a JSON integer is accepted too, a JSON float is
-  refused (it may already have lost digits). It is rounded half-even to the milli-unit.
+  refused (it may already have lost digits). More than three decimals are refused, not rounded.
 - `net_amount` is an integer of minor units, never negative, never a float or a string.
 - `closed_at` is ISO 8601 with an offset (`Z` or `-05:00`); a time without one is refused, since its
   business day would be a guess.
+- Every value is held to `engine.bounds` here, so the refusal names its JSON path; what needs the
+  venue or the clock (the currency, a close more than a day ahead) is checked by `check_at_door`
+  and again when booking.
 - `item_id` is optional: without it the line keys on its casefolded name (data-model.md), so
   "Margarita" and "MARGARITA" are one POS item. Modifiers likewise (`id` optional, `quantity`
   default "1", per unit of the line).
@@ -20,16 +23,16 @@ Decisions where the spec is silent:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
+from engine import bounds
 from engine.catalog import ModifierId, PosItemId, name_key
 from engine.errors import InvalidInput
-from engine.receipt import ModifierLine, Receipt, ReceiptLine, Refund, RefundLine, line_quantity
+from engine.receipt import ModifierLine, Receipt, ReceiptLine, Refund, RefundLine
 
 PROVIDER = "generic"
 CLOSED = "receipt.closed"
@@ -65,6 +68,17 @@ def normalize(event: object) -> GenericEvent:
     if kind == REFUNDED:
         return ReceiptRefunded(event_id, _refund(receipt))
     raise InvalidInput(f"event type {kind!r} is not known", hint=f"use {CLOSED} or {REFUNDED}")
+
+
+def check_at_door(event: GenericEvent, currency: str, now: datetime) -> None:
+    """What `normalize` cannot check alone: the venue's currency and a close no more than a day
+    ahead of `now` (booking checks them again, with everything else); raises `InvalidInput`."""
+    if isinstance(event, ReceiptClosed):
+        bounds.currency(event.receipt.currency, currency, "receipt.currency")
+        bounds.instant(event.receipt.closed_at, "receipt.closed_at", now)
+    else:
+        bounds.currency(event.refund.currency, currency, "receipt.currency")
+        bounds.instant(event.refund.refunded_at, "receipt.closed_at", now)
 
 
 def _receipt(body: JsonObject) -> Receipt:
@@ -104,13 +118,14 @@ def _refund(body: JsonObject) -> Refund:
 
 def _line(item: object, where: str) -> ReceiptLine:
     line = _object(item, where)
-    name = _text(line, "name", where)
+    name = _text(line, "name", where, limit=bounds.MAX_NAME)
     modifiers = line.get("modifiers", [])
     if not isinstance(modifiers, list):
         raise InvalidInput(f"{where}.modifiers must be a list")
+    bounds.count(len(modifiers), f"{where}.modifiers", bounds.MAX_MODIFIERS)
     return ReceiptLine(
         line_id=_text(line, "id", where),
-        pos_item_id=PosItemId(_optional_text(line, "item_id", where) or name_key(name)),
+        pos_item_id=PosItemId(_item_key(line, "item_id", name, where)),
         name=name,
         quantity=_quantity(line, "quantity", where),
         net_amount=_amount(line, "net_amount", where),
@@ -120,13 +135,23 @@ def _line(item: object, where: str) -> ReceiptLine:
 
 def _modifier(item: object, where: str) -> ModifierLine:
     modifier = _object(item, where)
-    name = _text(modifier, "name", where)
-    quantity = _quantity(modifier, "quantity", where) if "quantity" in modifier else 1000
+    name = _text(modifier, "name", where, limit=bounds.MAX_NAME)
+    quantity = 1000
+    if "quantity" in modifier:
+        quantity = _quantity(modifier, "quantity", where, limit=bounds.MAX_MODIFIER_QUANTITY)
     return ModifierLine(
-        modifier_id=ModifierId(_optional_text(modifier, "id", where) or name_key(name)),
+        modifier_id=ModifierId(_item_key(modifier, "id", name, where)),
         name=name,
         quantity=quantity,
     )
+
+
+def _item_key(body: JsonObject, key: str, name: str, where: str) -> str:
+    """The id sent, or the casefolded name (which may be longer than the name: "ß" is "ss")."""
+    given = _optional_text(body, key, where)
+    if given is not None:
+        return given
+    return bounds.text(name_key(name), f"{where}.name, casefolded,")
 
 
 def _unique(lines: tuple[ReceiptLine, ...]) -> tuple[ReceiptLine, ...]:
@@ -151,17 +176,20 @@ def _list(body: JsonObject, key: str, where: str) -> Sequence[object]:
     value = body.get(key)
     if not isinstance(value, list) or not value:
         raise InvalidInput(f"{where}.{key} must be a non-empty list, not {_type(value)}")
+    bounds.count(len(value), f"{where}.{key}", bounds.MAX_LINES)
     return cast(list[object], value)
 
 
-def _text(body: JsonObject, key: str, where: str) -> str:
-    value = _optional_text(body, key, where)
+def _text(body: JsonObject, key: str, where: str, *, limit: int = bounds.MAX_ID) -> str:
+    value = _optional_text(body, key, where, limit=limit)
     if value is None:
         raise InvalidInput(f"{where}.{key} is missing")
     return value
 
 
-def _optional_text(body: JsonObject, key: str, where: str) -> str | None:
+def _optional_text(
+    body: JsonObject, key: str, where: str, *, limit: int = bounds.MAX_ID
+) -> str | None:
     value = body.get(key)
     if value is None:
         return None
@@ -169,10 +197,12 @@ def _optional_text(body: JsonObject, key: str, where: str) -> str | None:
         raise InvalidInput(f"{where}.{key} must be a string, not {_type(value)}")
     if not value.strip():
         raise InvalidInput(f"{where}.{key} is empty")
-    return value.strip()
+    return bounds.text(value.strip(), f"{where}.{key}", limit=limit)
 
 
-def _quantity(body: JsonObject, key: str, where: str) -> int:
+def _quantity(
+    body: JsonObject, key: str, where: str, *, limit: int = bounds.MAX_LINE_QUANTITY
+) -> int:
     value = body.get(key)
     if isinstance(value, int) and not isinstance(value, bool):
         text = str(value)
@@ -181,11 +211,8 @@ def _quantity(body: JsonObject, key: str, where: str) -> int:
     else:
         raise InvalidInput(f'{where}.{key} must be a decimal string like "1.5", not {_type(value)}')
     if not _DECIMAL.match(text):
-        raise InvalidInput(f'{where}.{key} {value!r} is not a positive decimal like "1.5"')
-    milli = line_quantity(text)
-    if milli <= 0:
-        raise InvalidInput(f"{where}.{key} must be more than zero")
-    return milli
+        raise InvalidInput(f'{where}.{key} {text[:40]!r} is not a positive decimal like "1.5"')
+    return bounds.quantity(text, f"{where}.{key}", limit=limit)
 
 
 def _amount(body: JsonObject, key: str, where: str) -> int:
@@ -194,9 +221,7 @@ def _amount(body: JsonObject, key: str, where: str) -> int:
         raise InvalidInput(
             f"{where}.{key} must be an integer of minor units (cents), not {_type(value)}"
         )
-    if value < 0:
-        raise InvalidInput(f"{where}.{key} must not be negative")
-    return value
+    return bounds.amount(value, f"{where}.{key}")
 
 
 def _instant(body: JsonObject, key: str, where: str) -> datetime:
@@ -211,7 +236,7 @@ def _instant(body: JsonObject, key: str, where: str) -> datetime:
         raise InvalidInput(
             f"{where}.{key} {text!r} has no UTC offset", hint="e.g. 2026-11-21T23:15:02-05:00"
         )
-    return instant
+    return bounds.instant(instant, f"{where}.{key}")
 
 
 def _currency(body: JsonObject) -> str:
@@ -223,9 +248,9 @@ def _currency(body: JsonObject) -> str:
 
 def _version(body: JsonObject) -> int:
     value = body.get("version", 1)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidInput(f"receipt.version must be a positive integer, not {value!r}")
-    return value
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(f"receipt.version must be a positive integer, not {_type(value)}")
+    return bounds.version(value, "receipt.version")
 
 
 def _type(value: object) -> str:
@@ -236,8 +261,4 @@ def _type(value: object) -> str:
 
 def parse(raw: bytes | str) -> GenericEvent:
     """A request body (one JSON object) as an event; raises `InvalidInput`."""
-    try:
-        decoded = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"the body is not JSON: {error}") from None
-    return normalize(decoded)
+    return normalize(bounds.loads(raw))

@@ -14,17 +14,19 @@ codes and secrets travel in headers and bodies only, and are never logged or put
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
+from engine import bounds
+from engine.errors import InvalidInput
 from integrations.api_calls import ApiObserver
-from integrations.errors import NotConnected, UpstreamRejected, UpstreamUnavailable
+from integrations.errors import BadPayload, NotConnected, UpstreamRejected, UpstreamUnavailable
 from integrations.square import fields as f
 from integrations.square.accounts import (
     Location,
@@ -214,10 +216,12 @@ class SquareClient:
         log.debug("%s -> %s", what, status)
         if 200 <= status < 300:
             try:
-                return f.as_object(json.loads(raw), f"{path} response")
-            except (UnicodeDecodeError, json.JSONDecodeError):
+                return f.as_object(bounds.loads(raw, f"{path} response"), f"{path} response")
+            except bounds.NotJson:
                 self._failed("unavailable")
                 raise UpstreamUnavailable(f"{what} answered {status} without JSON") from None
+            except InvalidInput as bad:  # deep nesting, a 5,000-digit number: the same each time
+                raise BadPayload(str(bad)) from None
         detail = _detail(raw)
         if status == 429:
             self._failed("rate_limited")
@@ -237,9 +241,9 @@ def _detail(raw: bytes) -> str:
     """`: CODE` from Square's error body (`{"errors": [{"code": ...}]}`); codes hold no secrets,
     and free-text `detail` is left out because it may echo what we sent."""
     try:
-        body = json.loads(raw)
+        body: Any = bounds.loads(raw)
         codes = [str(error["code"]) for error in body["errors"] if "code" in error]
-    except (ValueError, TypeError, KeyError):
+    except (InvalidInput, TypeError, KeyError):
         return ""
     return f": {', '.join(codes)}" if codes else ""
 

@@ -7,13 +7,14 @@ Square omits empty fields.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
+from engine import bounds
+from engine.errors import InvalidInput
 from engine.money import Money
 from integrations.errors import BadPayload
 
@@ -26,9 +27,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 def decode(raw: bytes | str, where: str) -> JsonObject:
     """A JSON object from raw bytes; anything else (bad UTF-8, bad JSON, an array) is refused."""
     try:
-        value: object = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadPayload(f"{where} is not JSON: {error}") from None
+        value = bounds.loads(raw, where)
+    except InvalidInput as error:  # not JSON, or JSON beyond engine.bounds (depth, digits)
+        raise BadPayload(str(error)) from None
     return as_object(value, where)
 
 

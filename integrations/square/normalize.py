@@ -109,7 +109,7 @@ def _sale_lines(
         if f.opt_text(item, "item_type", path) == "GIFT_CARD":
             left_out.append(f"gift card line {uid}")
             continue
-        quantity = line_quantity(f.decimal(item, "quantity", path))
+        quantity = line_quantity(f.decimal(item, "quantity", path), f"{path}.quantity")
         if quantity == 0:
             left_out.append(f"line {uid} ({name}) with quantity 0")
             continue
@@ -137,7 +137,9 @@ def _modifiers(item: f.JsonObject, where: str, left_out: list[str]) -> tuple[Mod
         ident = f.opt_text(modifier, "catalog_object_id", path) or name_key(name)
         if not ident:
             ident = f.text(modifier, "uid", path)
-        quantity = line_quantity(f.decimal(modifier, "quantity", path, default="1"))
+        quantity = line_quantity(
+            f.decimal(modifier, "quantity", path, default="1"), f"{path}.quantity"
+        )
         if quantity == 0:
             left_out.append(f"modifier {name or ident} with quantity 0")
             continue
@@ -160,7 +162,9 @@ def _refunds(
             if not uid:
                 left_out.append(f"return line {f.opt_text(item, 'uid', line_path) or line_path}")
                 continue
-            quantity = line_quantity(f.decimal(item, "quantity", line_path))
+            quantity = line_quantity(
+                f.decimal(item, "quantity", line_path), f"{line_path}.quantity"
+            )
             if quantity == 0:
                 left_out.append(f"return of line {uid} with quantity 0")
                 continue

@@ -5,6 +5,11 @@ already subtracted on their own day), `daily_receipts` and `refunds`; a single d
 `sale_lines` and `refunds` of that business day through their (venue, business_day) indexes,
 grouped by UTC quarter-hour (so half- and quarter-hour time zones still fall into whole local
 hours when the caller gathers them).
+
+Costs of goods are summed in two parts, the millions of micro-minor units and the rest, joined in
+Python (`_cogs`): SQLite's `sum()` of integers fails past 2**63, and a rollup cell may hold up to
+10**18 micro-minor units (`engine.bounds.MAX_CELL_COGS`), so a report over many such cells would
+otherwise overflow. Each part of a cell is under 10**12, so millions of cells sum safely.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.money import Cost, Money
+from engine.money import MICRO, Cost, Money
 from engine.records import PosKind, PosThing
 from engine.reports import ItemSales, SalesFigures, SalesSlot
 from engine.venue import VenueId
@@ -43,7 +48,7 @@ async def sales(
         await connection.execute(
             select(
                 func.coalesce(func.sum(daily_item_sales.c.net_amount), 0).label("net"),
-                func.coalesce(func.sum(daily_item_sales.c.cogs), 0).label("cogs"),
+                *_cogs_sums(daily_item_sales.c.cogs),
                 func.coalesce(func.sum(daily_item_sales.c.lines), 0).label("lines"),
             ).where(*days)
         )
@@ -68,7 +73,7 @@ async def sales(
             daily_item_sales.c.pos_item_id,
             func.sum(daily_item_sales.c.quantity).label("quantity"),
             net.label("net"),
-            func.sum(daily_item_sales.c.cogs).label("cogs"),
+            *_cogs_sums(daily_item_sales.c.cogs),
         )
         .where(*days)
         .group_by(daily_item_sales.c.pos_item_id)
@@ -81,7 +86,7 @@ async def sales(
             PosThing(row.id, PosKind.ITEM, row.provider, row.external_id, row.name),
             int(row.quantity),
             Money(int(row.net), currency),
-            Cost(int(row.cogs), currency),
+            Cost(_cogs(row), currency),
         )
         for row in await connection.execute(
             select(ranked, pos_items.c.id, pos_items.c.provider, pos_items.c.external_id)
@@ -93,7 +98,7 @@ async def sales(
     return SalesFigures(
         net_sales=Money(int(totals.net), currency),
         refunds=Money(int(refunded or 0), currency),
-        cogs=Cost(int(totals.cogs), currency),
+        cogs=Cost(_cogs(totals), currency),
         receipts=int(receipt_count or 0),
         lines=int(totals.lines),
         items=tuple(items),
@@ -107,7 +112,7 @@ async def sales_by_day(
         select(
             daily_item_sales.c.business_day,
             func.sum(daily_item_sales.c.net_amount).label("net"),
-            func.sum(daily_item_sales.c.cogs).label("cogs"),
+            *_cogs_sums(daily_item_sales.c.cogs),
         )
         .where(
             daily_item_sales.c.venue_id == venue_id,
@@ -118,9 +123,23 @@ async def sales_by_day(
         .order_by(daily_item_sales.c.business_day)
     )
     return [
-        SalesSlot(row.business_day, Money(int(row.net), currency), Cost(int(row.cogs), currency))
+        SalesSlot(row.business_day, Money(int(row.net), currency), Cost(_cogs(row), currency))
         for row in rows
     ]
+
+
+def _cogs_sums(column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """Sums of a micro-minor column in two parts (see the module's docstring); both dialects
+    divide integers towards zero, and `%` keeps the dividend's sign, so the parts rejoin
+    exactly."""
+    return (
+        func.coalesce(func.sum(column // MICRO), 0).label("cogs_millions"),
+        func.coalesce(func.sum(column % MICRO), 0).label("cogs_rest"),
+    )
+
+
+def _cogs(row: Any) -> int:
+    return int(row.cogs_millions) * MICRO + int(row.cogs_rest)
 
 
 def quarter_hour(connection: AsyncConnection, column: Any) -> ColumnElement[int]:
@@ -137,22 +156,22 @@ async def sales_by_quarter_hour(
 ) -> Sequence[SalesSlot]:
     slot = quarter_hour(connection, sale_lines.c.closed_at).label("slot")
     sold = await connection.execute(
-        select(slot, func.sum(sale_lines.c.net_amount), func.sum(sale_lines.c.cogs))
+        select(slot, func.sum(sale_lines.c.net_amount), *_cogs_sums(sale_lines.c.cogs))
         .where(sale_lines.c.venue_id == venue_id, sale_lines.c.business_day == day)
         .group_by(slot)
     )
     refund_slot = quarter_hour(connection, refunds.c.refunded_at).label("slot")
     refunded = await connection.execute(
-        select(refund_slot, func.sum(refunds.c.amount), func.sum(refunds.c.cogs))
+        select(refund_slot, func.sum(refunds.c.amount), *_cogs_sums(refunds.c.cogs))
         .where(refunds.c.venue_id == venue_id, refunds.c.business_day == day)
         .group_by(refund_slot)
     )
     slots: dict[int, list[int]] = {}
     for sign, rows in ((1, sold), (-1, refunded)):
-        for number, net, cogs in rows:
-            total = slots.setdefault(int(number), [0, 0])
-            total[0] += sign * int(net)
-            total[1] += sign * int(cogs)
+        for row in rows:
+            total = slots.setdefault(int(row[0]), [0, 0])
+            total[0] += sign * int(row[1])
+            total[1] += sign * _cogs(row)
     return [
         SalesSlot(
             datetime.fromtimestamp(number * QUARTER_HOUR, UTC),

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     false,
 )
 
+from engine import bounds
 from storage.tables.base import (
     Json,
     amount,
@@ -63,6 +65,9 @@ sale_lines = Table(
     instant("closed_at"),
     Column("business_day", Date, nullable=False),
     Column("modifiers", Text),  # JSON text, shown in the ledger
+    # Revision 0007: a correction (what a newer version of the receipt changed, booked forward,
+    # `<line key>@v<version>`) points at the line's first row; NULL on a first booking.
+    ref("corrects", "sale_lines", nullable=True),
     UniqueConstraint("venue_id", "source_key"),
     Index(None, "venue_id", "business_day"),
     Index(None, "venue_id", "closed_at"),
@@ -82,6 +87,9 @@ depletions = Table(
     Index(None, "venue_id", "product_id", "closed_at"),
     # A restocking refund finds the line's depletions.
     Index(None, "sale_line_id"),
+    # Revision 0007: the refund row that put this back on the shelf (NULL: a sale's depletion;
+    # restocks booked before 0007 are the line's negative rows).
+    ref("refund_id", "refunds", nullable=True),
 )
 
 refunds = Table(
@@ -98,10 +106,22 @@ refunds = Table(
     instant("refunded_at"),
     Column("business_day", Date, nullable=False),
     Column("restocked", Boolean, nullable=False, server_default=false()),
+    # Revision 0007: what the refund line asked for (NULL: what it booked); its excess over what
+    # the line had left was refused, and is let back if a newer version raises the line.
+    Column("requested_quantity", BigInteger),
+    Column("requested_amount", BigInteger),
     UniqueConstraint("venue_id", "source_key"),
     # Refunds come off sales on their own business day (revision 0002).
     Index(None, "venue_id", "business_day"),
+    # Revision 0007: a line's refunds, summed to keep them within what it sold.
+    Index(None, "sale_line_id"),
 )
+
+
+def bounded(column: str, limit: int) -> CheckConstraint:
+    """A rollup cell within `engine.bounds` (revision 0007): the booking that would pass it is
+    refused with its reason instead of overflowing 64 bits (docs/limits.md)."""
+    return CheckConstraint(f"{column} BETWEEN {-limit} AND {limit}", name=f"{column}_bound")
 
 
 def stock_movement_table(name: str, at: str, *extra: Column[Any]) -> Table:
@@ -193,6 +213,9 @@ daily_item_sales = Table(
     amount("cogs"),
     amount("lines"),
     PrimaryKeyConstraint("venue_id", "business_day", "pos_item_id"),
+    bounded("quantity", bounds.MAX_CELL_QUANTITY),
+    bounded("net_amount", bounds.MAX_CELL_AMOUNT),
+    bounded("cogs", bounds.MAX_CELL_COGS),
 )
 
 # Product depleted per business day (restocked refunds netted): the trailing usage behind days to
@@ -206,6 +229,8 @@ daily_product_usage = Table(
     amount("quantity"),  # base sub-units
     amount("cogs"),  # micro-minor units
     PrimaryKeyConstraint("venue_id", "business_day", "product_id"),
+    bounded("quantity", bounds.MAX_CELL_QUANTITY),
+    bounded("cogs", bounds.MAX_CELL_COGS),
 )
 
 # Lines processed without a mapping: their keys make the unmapped tally idempotent, as the unique

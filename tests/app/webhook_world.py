@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from app.web import create_app
 from app.webhooks import run_worker_key
 from engine.reports import SalesReport, StockReport
 from engine.usecases import catalog, reports
+from engine.usecases.periods import Period
 from engine.venue_admin import venue_secret
 from integrations.generic.verify import HEADER, sign
 from storage.database import Database
@@ -24,6 +26,8 @@ from storage.tables import webhook_events
 from tests.engine.usecases_world import ACTOR, World, ing, make_world, q, usd
 
 Client = TestClient[web.Request, web.Application]
+RECEIPTS_DAY = date(2026, 11, 21)
+"""The business day of `closed` receipts (and of the worlds' fake clocks)."""
 Json = dict[str, Any]
 
 
@@ -111,9 +115,12 @@ class Books:
 
 
 async def books(world: World) -> Books:
+    """Sales from the receipts' day to the real today: the app dates what a newer version
+    corrects by its own (real) clock, when the version arrived."""
     uow = world.db.unit_of_work
     clock = world.clock
-    sales: SalesReport = await reports.sales(uow, clock, world.venue)
+    days = Period("range", RECEIPTS_DAY, datetime.now(UTC).date() + timedelta(days=1))
+    sales: SalesReport = await reports.sales(uow, clock, world.venue, days)
     stock: StockReport = await reports.stock(uow, clock, world.venue)
     return Books(
         receipts=sales.receipts,

@@ -262,6 +262,8 @@ CASES: list[tuple[str, c.Command]] = [
     ("alerts #Bar_Alerts", c.AlertsChannel(c.ChannelRef(None, "bar_alerts"))),
     ("alerts low on", c.AlertsLow(True)),
     ("alerts LOW Off", c.AlertsLow(False)),
+    ("restock_refunds on", c.RestockRefunds(True)),
+    ("Restock_Refunds OFF", c.RestockRefunds(False)),
     ("alerts variance 5%", c.AlertsVariance(Decimal(5))),
     ("alerts variance 12.5 %", c.AlertsVariance(Decimal("12.5"))),
     ("alerts variance 5% min $20", c.AlertsVariance(Decimal(5), M(Decimal(20), "$"))),

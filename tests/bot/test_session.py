@@ -239,3 +239,24 @@ async def test_connect_without_a_key_is_refused(ctx: SessionContext) -> None:
     reply = await run("connect square", replace(ctx, connect_key=None))
     assert not reply.ok
     assert "secret key" in reply.summary
+
+
+async def test_restock_refunds_is_a_manager_s_audited_change(ctx: SessionContext) -> None:
+    """Issue 11: no command turned `restock_refunds` on. It answers old and new value, is in
+    the history, and only a manager may make it."""
+    from dataclasses import replace
+
+    reply = await run("restock_refunds on", ctx)
+    assert (
+        reply.ok and reply.summary == "set refunds of downtown: restock refunds off -> on (by sam)"
+    )
+    assert (reply.data["old"], reply.data["new"]) == (
+        {"restock_refunds": False},
+        {"restock_refunds": True},
+    )
+    latest = (await run("history 1", ctx)).data["changes"]
+    assert isinstance(latest, list) and latest[0]["action"] == "venue.restock_refunds"
+    member = replace(ctx, actor=Actor("slack", "U0999", "robin", is_manager=False))
+    refused = await run("restock_refunds off", member)
+    assert (refused.ok, refused.error_code) == (False, "not_allowed")
+    assert (await run("restock_refunds off", ctx)).data["old"] == {"restock_refunds": True}

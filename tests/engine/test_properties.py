@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.bounds import MAX_LINES
 from engine.catalog import PosItemId, ProductCost, Recipe, RecipeItem
 from engine.catalog_view import catalog_at
 from engine.depletion import BookedLine, Booking, Unmapped, book
@@ -135,14 +136,15 @@ def test_forward_only(distinct: list[Receipt], later: int, new_cost: int, new_po
 
 def test_no_drift_in_a_million_pours() -> None:
     """1,000,000 pours of 1.5 oz sum to exactly 1,000,000 x 44,360 µl = 44,360,000,000 µl
-    (44,360 l), and their COGS to 1,000,000 x 133.08c = $1,330,800.00. Ten thousand pours are
-    booked through `book`; each is exactly the stored serving, so a hundred such receipts add up."""
-    pours = receipt("r1", *(line(f"l{i}") for i in range(10_000)))
+    (44,360 l), and their COGS to 1,000,000 x 133.08c = $1,330,800.00. A receipt of 500 pours
+    (the most a receipt may hold) is booked through `book`; each pour is exactly the stored
+    serving, so two thousand such receipts add up."""
+    pours = receipt("r1", *(line(f"l{i}") for i in range(MAX_LINES)))
     booking = book(pours, catalog(), set(), venue=VENUE)
     assert all(b.movements[0].quantity == SHOT for b in booking.lines)
     total = Quantity(V, 0)
     cogs = booking.cogs - booking.cogs
-    for _ in range(100):
+    for _ in range(1_000_000 // MAX_LINES):
         for b in booking.lines:
             total += b.movements[0].quantity
         cogs += booking.cogs
@@ -154,10 +156,10 @@ def test_no_drift_in_a_million_pours() -> None:
 
 @pytest.mark.slow
 def test_no_drift_a_million_pours_through_book() -> None:
-    lines = tuple(line(f"l{i}") for i in range(10_000))
+    lines = tuple(line(f"l{i}") for i in range(MAX_LINES))
     total = Quantity(V, 0)
     booked: set[str] = set()
-    for r in range(100):
+    for r in range(1_000_000 // MAX_LINES):
         booking = book(receipt(f"r{r}", *lines), catalog(), booked, venue=VENUE)
         booked |= booking.processed_keys
         total = sum((m.quantity for m in booking.movements), total)

@@ -60,12 +60,21 @@ def test_business_day_refuses_naive_times() -> None:
         business_day(datetime(2026, 11, 21, 1, 30), NEW_YORK, FOUR)
 
 
-def test_line_quantity_is_milli_units_half_even() -> None:
+def test_line_quantity_is_exact_milli_units() -> None:
     assert line_quantity(2) == 2000
     assert line_quantity("0.5") == 500
     assert line_quantity(Decimal("1.25")) == 1250
-    assert line_quantity(Fraction(1, 3)) == 333
-    assert line_quantity("0.0005") == 0  # tie -> even
+    assert line_quantity("0.3330") == 333  # trailing zeros are not decimals kept
+    assert line_quantity("0") == 0  # a POS's zero line; the normaliser leaves it out
+
+
+@pytest.mark.parametrize("more", ["0.3333", "0.0004", Decimal("0.0005"), Fraction(1, 3)])
+def test_a_quantity_with_more_decimals_than_barback_keeps_is_refused_not_rounded(
+    more: object,
+) -> None:
+    """ "0.3333" x 40 ml is 13.332 ml; rounded to 0.333 it would deplete 13.32 ml."""
+    with pytest.raises(InvalidInput, match="more decimals than barback keeps"):
+        line_quantity(more)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

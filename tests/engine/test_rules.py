@@ -15,7 +15,7 @@ import pytest
 import engine
 from engine.catalog import Add, PosItemId, ProductCost, Recipe, RecipeItem
 from engine.catalog_view import catalog_at
-from engine.depletion import BookedLine, Movement, UnmappedKind, book
+from engine.depletion import Movement, UnmappedKind, book
 from engine.errors import InvalidInput
 from engine.inventory import (
     Count,
@@ -27,10 +27,12 @@ from engine.inventory import (
     on_hand,
     variance,
 )
+from engine.line_books import LineBooks
 from engine.money import Cost, Money, percent_number, pour_cost_pct
 from engine.quantity import Quantity
 from engine.receipt import ReceiptState, Refund, RefundLine
 from engine.refunds import book_refund
+from engine.revisions import deliver
 from tests.engine.builders import (
     BOTTLE,
     COINTREAU,
@@ -301,11 +303,11 @@ def test_rule_09_money_is_integer_minor_units_and_reports_decimal_strings() -> N
 # Rule 10: refunds ----------------------------------------------------------------------------
 
 
-def _sold_two_shots() -> dict[str, BookedLine]:
+def _sold_two_shots() -> dict[str, LineBooks]:
     booking = book(
         receipt("r1", line("l1", quantity=2000, net=1600)), catalog(), set(), venue=VENUE
     )
-    return {b.source_key: b for b in booking.lines}
+    return {b.source_key: LineBooks.of(b) for b in booking.lines}
 
 
 def test_rule_10_a_refund_reverses_the_sales_amount_not_the_inventory() -> None:
@@ -333,9 +335,13 @@ def test_rule_10_refund_edges() -> None:
     first = book_refund(once, sales, set(), venue=VENUE)
     again = book_refund(once, sales, first.processed_keys, venue=VENUE)
     assert again.lines == () and again.skipped == ("square:refund:f1:l1",)
+    # Rule 12: a refund of 3 of the 2 shots books the 2 and refuses the third
     too_much = Refund("square", "f3", "r1", T0 + HOUR, "USD", (RefundLine("l1", 3000, 800),))
-    with pytest.raises(InvalidInput, match="more of"):
-        book_refund(too_much, sales, set(), venue=VENUE)
+    capped = book_refund(too_much, sales, set(), venue=VENUE)
+    assert [(ln.quantity, ln.amount) for ln in capped.lines] == [(2000, usd(800))]
+    assert [(r.quantity, r.amount) for r in capped.refused] == [(1000, 0)]
+    left = "more of 'sq-titos-shot' than is left to refund (2 for $16.00 were left)"
+    assert left in capped.refused[0].reason
 
 
 # Rule 11: idempotency ------------------------------------------------------------------------
@@ -351,15 +357,23 @@ def test_rule_11_the_same_receipt_any_number_of_times_counts_once() -> None:
     assert totals == Quantity(V, 88_720)
 
 
-def test_rule_11_a_newer_version_books_only_new_lines_never_a_second_depletion() -> None:
+def test_rule_11_the_newest_version_decides_in_any_order() -> None:
+    """v1 sells one shot; v2 three, and a margarita. v1 then v2: l2 books at the close and l1's
+    two more shots as a correction dated when v2 came; v2 then v1: v1 changes nothing. The
+    books sum to the same: what v2 says."""
     v1 = receipt("r1", line("l1"), version=1)
     v2 = receipt("r1", line("l1", quantity=3000, net=2400), line("l2", "sq-margarita"), version=2)
-    first = book(v1, catalog(), set(), venue=VENUE)
-    second = book(v2, catalog(), first.processed_keys, venue=VENUE)
-    assert [b.line_id for b in second.lines] == ["l2"] and second.skipped == ("square:r1:l1",)
-    # in the other order, v1 adds nothing once v2 is booked
-    first = book(v2, catalog(), set(), venue=VENUE)
-    assert book(v1, catalog(), first.processed_keys, venue=VENUE).lines == ()
+    now = T0 + HOUR
+    first = deliver(v1, catalog(), None, set(), venue=VENUE, now=now)
+    second = deliver(v2, catalog(), first.books, set(), venue=VENUE, now=now)
+    assert second.booking is not None
+    assert [b.line_id for b in second.booking.lines] == ["l2"]
+    assert [(c.source_key, c.quantity, c.net_amount, c.at) for c in second.booking.corrections] == [
+        ("square:r1:l1@v2", 2000, usd(1600), now)
+    ]
+    newest_first = deliver(v2, catalog(), None, set(), venue=VENUE, now=now)
+    assert deliver(v1, catalog(), newest_first.books, set(), venue=VENUE, now=now).booking is None
+    assert second.books.lines == newest_first.books.lines
 
 
 def test_rule_11_unmapped_lines_are_tallied_once_when_keys_are_carried() -> None:

@@ -71,7 +71,19 @@ def stream(world: World) -> list[Receipt]:
     open_tab = Receipt("square", "R4", 1, at, "USD", r1.lines, ReceiptState.OPEN)
     next_day = receipt("R5", at + timedelta(days=1), line("L1", "sq-marg", "Margarita"))
     early = receipt("R0", at - timedelta(minutes=1), line("L1", "sq-new", "Espresso Martini"))
-    return [r1, r2_v2, r1, r2_v1, later, before, open_tab, next_day, early, r2_v2]
+    # R7's versions: v2 changes L1 and drops L2 (corrections), v3 brings L2 back
+    r7 = [
+        receipt("R7", at + timedelta(minutes=4), *lines, version=n)
+        for n, lines in (
+            (1, (line("L1", "sq-titos", "Tito's Shot", "1", 800), marg)),
+            (2, (line("L1", "sq-titos", "Tito's Shot", "2", 1500),)),
+            (3, (line("L1", "sq-titos", "Tito's Shot", "2", 1500), marg)),
+        )
+    ]
+    return [
+        *(r1, r2_v2, r1, r7[0], r7[1], r2_v1, later, before, r7[2], r7[0]),
+        *(open_tab, next_day, early, r2_v2),
+    ]
 
 
 async def test_batches_book_what_one_call_each_books(twins: tuple[World, World]) -> None:
@@ -86,14 +98,15 @@ async def test_batches_book_what_one_call_each_books(twins: tuple[World, World])
         await ingest.ingest_receipt(one.db.unit_of_work, one.clock, one.venue, r) for r in receipts_
     ]
     batched: list[ingest.IngestResult] = []
-    for batch in (receipts_[:4], receipts_[4:]):
+    for batch in (receipts_[:6], receipts_[6:]):
         async with many.db.unit_of_work() as uow:
             venue = await uow.venues.get(many.venue)
             batched += await ingest.ingest_receipts_in(uow, venue, batch, now=one.clock.now())
             await uow.commit()
 
     assert [outline(r) for r in batched] == [outline(r) for r in singles]
-    assert [len(r.booked) for r in singles] == [2, 1, 0, 0, 1, 1, 0, 1, 0, 0]
+    assert [len(r.booked) for r in singles] == [2, 1, 0, 2, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0]
+    assert [len(r.corrected) for r in singles] == [0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0]
     assert await tables(one) == await tables(many)
 
 
@@ -119,6 +132,7 @@ def outline(result: ingest.IngestResult) -> tuple[Any, ...]:
         [(b.source_key, b.quantity, b.net_amount, b.cogs) for b in result.booked],
         result.skipped,
         [(u.kind, u.external_id, u.source_key) for u in result.unmapped],
+        [(c.source_key, c.quantity, c.net_amount, c.cogs, c.lines) for c in result.corrected],
     )
 
 

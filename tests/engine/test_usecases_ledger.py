@@ -153,10 +153,11 @@ async def test_days_to_stockout_from_trailing_usage(database: Database) -> None:
     world = await make_world(database)
     world.clock.advance(days=-10)  # products exist from business day 11 November
     await bar(world)
+    first = world.clock.now()
+    world.clock.advance(days=10)  # booked once closed: a close more than a day ahead is refused
     for day in range(10):  # one shot a day, 11..20 November
-        r = receipt(f"R{day}", world.clock.now() + timedelta(days=day), line("L1", "sq-titos", "x"))
+        r = receipt(f"R{day}", first + timedelta(days=day), line("L1", "sq-titos", "x"))
         await ingest.ingest_receipt(world.db.unit_of_work, world.clock, world.venue, r)
-    world.clock.advance(days=10)
     await ledger.record_count(
         world.db.unit_of_work, world.clock, world.venue, product="tito", amount=q("1"), actor=ACTOR
     )

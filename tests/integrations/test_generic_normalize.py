@@ -69,16 +69,21 @@ def test_without_ids_items_and_modifiers_key_on_the_casefolded_name() -> None:
     assert result.receipt.version == 3
 
 
-def test_quantities_round_half_even_to_the_milli_unit() -> None:
+def test_quantities_are_exact_milli_units_and_a_fourth_decimal_is_refused() -> None:
+    """Issue 11: "0.0004" was refused as "must be more than zero" and "0.3333" rounded to 0.333;
+    both have more decimals than barback keeps, and say so, naming the field."""
     event = sample()
-    # 0.5 milli-units round half-even to 0: refused
-    event["receipt"]["lines"][0]["quantity"] = "0.0005"
+    for more in ("0.0004", "0.3333", "1.0015"):
+        event["receipt"]["lines"][0]["quantity"] = more
+        with pytest.raises(InvalidInput, match=r"lines\[0\]\.quantity has more decimals"):
+            normalize(event)
+    event["receipt"]["lines"][0]["quantity"] = "0.000"
     with pytest.raises(InvalidInput, match="more than zero"):
         normalize(event)
-    event["receipt"]["lines"][0]["quantity"] = "1.0015"  # 1001.5 -> 1002 (even)
+    event["receipt"]["lines"][0]["quantity"] = "1.0010"  # a trailing zero is not a decimal kept
     result = normalize(event)
     assert isinstance(result, ReceiptClosed)
-    assert result.receipt.lines[0].quantity == 1002
+    assert result.receipt.lines[0].quantity == 1001
     event["receipt"]["lines"][0]["quantity"] = 3  # a JSON integer is fine
     result = normalize(event)
     assert isinstance(result, ReceiptClosed)
@@ -135,7 +140,7 @@ DELETE = object()
         ("receipt.closed_at", "2026-11-21T23:15:02", "has no UTC offset"),
         ("receipt.closed_at", "last night", "is not an ISO 8601 time"),
         ("receipt.currency", "dollars", "is not an ISO 4217 code"),
-        ("receipt.version", 0, "receipt.version must be a positive integer"),
+        ("receipt.version", 0, "receipt.version must be a whole number from 1"),
         ("receipt.lines", [], "receipt.lines must be a non-empty list"),
         ("receipt.lines.0", "Margarita", r"receipt.lines\[0\] must be a JSON object"),
         ("receipt.lines.1.quantity", 1.5, r"receipt.lines\[1\].quantity must be a decimal string"),

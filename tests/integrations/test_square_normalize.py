@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from engine.catalog import ModifierId, PosItemId
+from engine.errors import InvalidInput
 from engine.receipt import (
     ModifierLine,
     Receipt,
@@ -176,11 +177,19 @@ def test_other_currencies_come_from_the_money() -> None:
 
 @pytest.mark.parametrize(
     ("quantity", "milli"),
-    [("1", 1000), ("12", 12000), ("1.5", 1500), ("0.25", 250), ("0.3333", 333), ("2.0005", 2000)],
+    [("1", 1000), ("12", 12000), ("1.5", 1500), ("0.25", 250), ("2.0000", 2000)],
 )
 def test_line_quantities_are_decimal_strings(quantity: str, milli: int) -> None:
     line = make_line("l1", "House wine", 800, quantity, catalog_object_id="VAR-WINE")
     assert receipt_of(make_order("O-1", lines=[line])).lines[0].quantity == milli
+
+
+@pytest.mark.parametrize("quantity", ["0.3333", "2.0005"])
+def test_a_quantity_with_more_decimals_than_barback_keeps_is_refused(quantity: str) -> None:
+    """Issue 11: rounding "0.3333" to 0.333 books less than was poured; the order is refused."""
+    line = make_line("l1", "House wine", 800, quantity, catalog_object_id="VAR-WINE")
+    with pytest.raises(InvalidInput, match=r"line_items\[0\]\.quantity has more decimals"):
+        receipt_of(make_order("O-1", lines=[line]))
 
 
 def test_a_measured_quantity_keeps_its_number() -> None:

@@ -42,6 +42,10 @@ async def alerts_low(command: c.AlertsLow, ctx: SessionContext) -> Reply:
     return await apply(ctx, settings.set_low_alerts, on=command.on)
 
 
+async def restock_refunds(command: c.RestockRefunds, ctx: SessionContext) -> Reply:
+    return await apply(ctx, settings.set_restock_refunds, on=command.on)
+
+
 async def alerts_variance(command: c.AlertsVariance, ctx: SessionContext) -> Reply:
     return await apply(
         ctx, settings.set_variance_alert, pct=command.pct, min_amount=command.min_amount
@@ -134,6 +138,7 @@ SETTINGS = cast(
         c.AlertsChannel: alerts_channel,
         c.AlertsLow: alerts_low,
         c.AlertsVariance: alerts_variance,
+        c.RestockRefunds: restock_refunds,
         c.SummarySchedule: summary_schedule,
         c.SummaryOff: summary_off,
         c.Connect: connect,
