@@ -100,7 +100,7 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.notify import run_notifications
     from app.processing import event_processor
     from app.square import open_square
-    from app.webhooks import GATHER_SECONDS, WORKER_BATCH
+    from app.webhooks import GATHER_SECONDS, WORKER_BATCH, worker_jobs
     from app.worker import InboxWorker
     from integrations.processing import EventReader
     from storage.database import open_database
@@ -112,14 +112,15 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     try:
         readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
         processor = event_processor(database, clock.now, None, readers=readers)
-        jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+        inbox = SqlInbox(database.engine)
         worker = InboxWorker(
-            SqlInbox(database.engine),
+            inbox,
             processor.process_many,
             clock.now,
-            jobs=jobs,
+            jobs=worker_jobs(settings, database, inbox, square, clock.now),
             batch=WORKER_BATCH,
             gather_seconds=GATHER_SECONDS,
+            outage=database.outage,
         )
         if once:
             count = await worker.drain()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from app.variables import (
     Reader,
     Secret,
     both_or_neither,
+    parse_age,
     parse_database_url,
     parse_fernet_key,
     parse_http_url,
@@ -35,6 +37,10 @@ __all__ = ["MAX_BODY_BYTES", "ConfigError", "PosSettings", "Secret", "Settings",
 MAX_BODY_BYTES = 1024 * 1024
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./barback.db"
+# Raw webhook bodies may hold customer data (names, emails on a POS order): once an event is
+# booked, its figures live in the ledger and the body is kept only this long, for replays and
+# audits (`barback events prune`).
+DEFAULT_EVENT_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,7 @@ class Settings:
     log_format: LogFormat
     venue: str | None = None  # BARBACK_VENUE: the CLI's default --venue
     max_body_bytes: int = MAX_BODY_BYTES
+    event_retention: timedelta = DEFAULT_EVENT_RETENTION  # BARBACK_EVENT_RETENTION
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -151,6 +158,7 @@ class Settings:
         log_level = reader.get("LOG_LEVEL", "INFO", parse_log_level)
         log_format: LogFormat = reader.get("LOG_FORMAT", "text", parse_log_format)
         venue = reader.optional("BARBACK_VENUE", parse_text)
+        retention = reader.get("BARBACK_EVENT_RETENTION", DEFAULT_EVENT_RETENTION, parse_age)
         if reader.problems:
             raise ConfigError(reader.problems)
         return cls(
@@ -165,6 +173,7 @@ class Settings:
             log_level=log_level,
             log_format=log_format,
             venue=venue,
+            event_retention=retention,
         )
 
     @property

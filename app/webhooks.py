@@ -9,6 +9,7 @@ processes where only `barback worker` processes); `app[retry_key]` sets the retr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,9 +21,10 @@ from app.clock import SystemClock
 from app.config import Settings
 from app.keys import database_key, metrics_key
 from app.processing import event_processor
+from app.retention import BodyPruner
 from app.square import SquareParts, open_square
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker
+from app.worker import InboxWorker, Job
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.processing import EventReader
@@ -37,6 +39,7 @@ from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
 from storage.oauth_states import SqlOAuthStates
+from storage.outage import Outage, short_reason, within
 
 run_worker_key = web.AppKey("run_worker", bool)
 worker_key = web.AppKey("inbox_worker", InboxWorker)
@@ -48,6 +51,7 @@ retry_key = web.AppKey("retry_policy", RetryPolicy)
 logger = logging.getLogger(__name__)
 
 VENUE_CACHE_SECONDS = 30.0  # a venue's id and secret, read once per half minute, not per request
+VENUE_LOOKUP_DEADLINE_SECONDS = 1.5  # then 503: with the writer's 2.5 s, an answer within 4 s
 # Events claimed and booked at once: larger batches book faster, but hold SQLite's write turn,
 # which the webhooks' commits wait for, longer (`make bench` measured 16, 64 and 128).
 WORKER_BATCH = 64
@@ -75,9 +79,10 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             readers: dict[str, EventReader] = {} if square is None else {"square": square.reader}
             retry = app.get(retry_key, DEFAULT_RETRY)
             processor = event_processor(database, clock.now, metrics, readers=readers, retry=retry)
-            jobs = [] if square is None else [square.reconciler(database, clock.now).run]
+            inbox = SqlInbox(database.engine)
+            jobs = worker_jobs(settings, database, inbox, square, clock.now)
             worker = InboxWorker(
-                SqlInbox(database.engine),
+                inbox,
                 processor.process_many,
                 clock.now,
                 on_lag=metrics.lag,
@@ -85,6 +90,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                 batch=WORKER_BATCH,
                 gather_seconds=GATHER_SECONDS,
                 defer_to=lambda: writer.load.share() > WEBHOOKS_FIRST_SHARE,
+                outage=database.outage,
             )
             app[worker_key] = worker
             logger.info("booking webhooks in this process (batches of %d)", WORKER_BATCH)
@@ -93,7 +99,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         writer = inbox_writer(database, on_commit=None if worker is None else worker.wake)
         app[writer_key] = writer
         app[webhook_doors_key] = WebhookDoors(
-            sink=_Sink(writer),
+            sink=_Sink(writer, database.outage),
             venue_door=VenueDoors(database).get,
             now=clock.now,
             counters=metrics,
@@ -122,35 +128,91 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     app.cleanup_ctx.append(webhooks_ctx)
 
 
+def worker_jobs(
+    settings: Settings,
+    database: Database,
+    inbox: SqlInbox,
+    square: SquareParts | None,
+    now: Callable[[], datetime],
+) -> list[Job]:
+    """The scheduled jobs every worker runs: the daily prune of old bodies (app/retention.py)
+    and, with Square, its reconciliation."""
+    jobs: list[Job] = [BodyPruner(inbox, settings.event_retention, now).run]
+    if square is not None:
+        jobs.append(square.reconciler(database, now).run)
+    return jobs
+
+
 class _Sink:
-    def __init__(self, writer: InboxWriter) -> None:
+    """The writer, as the routes' `EventSink`; a refusal for the database's sake is counted in
+    its outage (logged once), not logged per webhook."""
+
+    def __init__(self, writer: InboxWriter, outage: Outage) -> None:
         self._writer = writer
+        self._outage = outage
 
     async def submit(self, event: RawEvent) -> SubmitResult:
-        return await self._writer.submit(event)
+        started = self._outage.now()
+        try:
+            return await self._writer.submit(event)
+        except DatabaseUnavailable as error:
+            self._outage.failed("storing a webhook", error, started=started)
+            raise
 
 
 class VenueDoors:
     """Venue slug -> id and webhook secret, cached briefly (on SQLite every read takes the write
-    lock, so a query per webhook would queue behind the writer)."""
+    lock, so a query per webhook would queue behind the writer).
 
-    def __init__(self, database: Database, *, ttl: float = VENUE_CACHE_SECONDS) -> None:
+    A lookup the database does not answer within `deadline` is a 503 (the POS retries); it goes
+    on in the background, and the webhooks for that venue meanwhile wait on it, not on a query
+    of their own each, so a hung database does not collect a connection per webhook.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        ttl: float = VENUE_CACHE_SECONDS,
+        deadline: float = VENUE_LOOKUP_DEADLINE_SECONDS,
+    ) -> None:
         self._database = database
         self._ttl = ttl
+        self._deadline = deadline
         self._cache: dict[str, tuple[float, VenueDoor]] = {}
+        self._lookups: dict[str, asyncio.Future[VenueDoor | None]] = {}
 
     async def get(self, slug: str) -> VenueDoor | None:
         cached = self._cache.get(slug)
         if cached is not None and time.monotonic() - cached[0] < self._ttl:
             return cached[1]
+        lookup = self._lookups.get(slug)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._lookup(slug))
+            self._lookups[slug] = lookup
+            lookup.add_done_callback(lambda done: self._finished(slug, done))
+        outage = self._database.outage
+        started = outage.now()
         try:
-            async with self._database.unit_of_work() as uow:
-                venue = await uow.venues.get(slug)
-                secret = await uow.venues.webhook_secret(slug)
+            # Shielded: one webhook giving up (its client left) must not cancel the others' lookup.
+            return await within(self._deadline, asyncio.shield(lookup), "venue lookup")
         except NotFound:
             return None
         except Exception as error:
-            raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
+            if not outage.failed("venue lookup", error, started=started):
+                logger.error("venue lookup failed: %s", short_reason(error))
+            raise DatabaseUnavailable(f"venue lookup failed: {short_reason(error)}") from error
+
+    def _finished(self, slug: str, lookup: asyncio.Future[VenueDoor | None]) -> None:
+        self._lookups.pop(slug, None)
+        if not lookup.cancelled():
+            lookup.exception()  # seen: whoever still waits reads it; nobody may
+
+    async def _lookup(self, slug: str) -> VenueDoor | None:
+        async with self._database.unit_of_work() as uow:
+            venue = await uow.venues.get(slug)
+            secret = await uow.venues.webhook_secret(slug)
+        self._database.outage.answered()
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret)
         self._cache[slug] = (time.monotonic(), door)
         return door
