@@ -68,8 +68,10 @@ async def run_notifications(
     clock = clock or SystemClock()
     clients = workspace_clients(settings, database)
     renderer = ChartRenderer()
+    # The database's outage is logged once, by its record; the loops report to it.
+    health = database.outage
     notifier = SlackNotifier(
-        SqlOutbox(database.engine), clients, clock.now, poll_seconds=poll_seconds
+        SqlOutbox(database.engine), clients, clock.now, poll_seconds=poll_seconds, health=health
     )
     scheduler = SummaryScheduler(
         database.unit_of_work,
@@ -78,6 +80,7 @@ async def run_notifications(
         clock,
         render=renderer.render,
         poll_seconds=schedule_seconds,
+        health=health,
     )
     try:
         await asyncio.gather(notifier.run(stop), scheduler.run(stop))

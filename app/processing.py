@@ -45,6 +45,7 @@ from integrations.provider import Booked
 from integrations.reconcile import BookOrder
 from storage.database import Database
 from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
+from storage.outage import is_unavailable
 from storage.unit_of_work import SqlUnitOfWork
 
 
@@ -139,4 +140,5 @@ def event_processor(
         now,
         book_many=batch_booker(database),
         on_outcome=None if metrics is None else metrics.processed,
+        unavailable=is_unavailable,
     )

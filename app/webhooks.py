@@ -180,19 +180,19 @@ class VenueDoors:
         self._ttl = ttl
         self._deadline = deadline
         self._cache: dict[str, tuple[float, VenueDoor]] = {}
-        self._lookups: dict[str, asyncio.Future[VenueDoor | None]] = {}
+        # The lookup in flight per venue, and when it began (on the outage's clock).
+        self._lookups: dict[str, tuple[asyncio.Future[VenueDoor | None], float]] = {}
 
     async def get(self, slug: str) -> VenueDoor | None:
         cached = self._cache.get(slug)
         if cached is not None and time.monotonic() - cached[0] < self._ttl:
             return cached[1]
-        lookup = self._lookups.get(slug)
+        outage = self._database.outage
+        lookup, started = self._lookups.get(slug) or (None, outage.now())
         if lookup is None:
             lookup = asyncio.ensure_future(self._lookup(slug))
-            self._lookups[slug] = lookup
+            self._lookups[slug] = (lookup, started)
             lookup.add_done_callback(lambda done: self._finished(slug, done))
-        outage = self._database.outage
-        started = outage.now()
         try:
             # Shielded: one webhook giving up (its client left) must not cancel the others' lookup.
             return await within(self._deadline, asyncio.shield(lookup), "venue lookup")

@@ -67,7 +67,7 @@ class Database:
     async def ping(self, *, timeout: float = 5.0) -> None:
         """`SELECT 1`; raises `DatabaseUnavailable` when the database does not answer in time."""
         try:
-            await within(timeout, self._select_one(), "ping")
+            await within(timeout, self._select_one(), "ping", cancel_late=True)
         except DatabaseUnavailable:
             raise
         except Exception as error:

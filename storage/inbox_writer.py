@@ -138,7 +138,8 @@ class InboxWriter:
             raise DatabaseUnavailable("the inbox writer is overloaded")
         if self.stalled():
             raise DatabaseUnavailable(
-                f"the database has not answered the inbox writer for over {self._deadline:g} s"
+                f"the database has not answered the inbox writer for over {self._deadline:g} s",
+                since=self._progress_at,
             )
         loop = asyncio.get_running_loop()
         future: asyncio.Future[SubmitResult] = loop.create_future()

@@ -54,7 +54,14 @@ _DRIVER_UNAVAILABLE = frozenset(
 
 
 class DatabaseUnavailable(Exception):
-    """The database did not answer: the caller should report 503 or retry, not crash."""
+    """The database did not answer: the caller should report 503 or retry, not crash.
+
+    `since` (on the `Outage`'s clock): when the wait that failed began, if before the caller's
+    own operation (a request refused at once because the writer has been stuck since then)."""
+
+    def __init__(self, message: str, *, since: float | None = None) -> None:
+        super().__init__(message)
+        self.since = since
 
 
 def is_unavailable(error: BaseException, _depth: int = 0) -> bool:
@@ -106,6 +113,9 @@ class Outage:
         not one (`error` is something else: the caller logs it)."""
         if not is_unavailable(error):
             return False
+        since = getattr(error, "since", None)
+        if since is not None:
+            started = since if started is None else min(started, since)
         if started is not None and started < self._answered_at:
             return True  # began before the database last answered: not news
         self.failures += 1
@@ -136,13 +146,16 @@ class Outage:
         return self._clock()
 
 
-async def within(seconds: float, operation: Awaitable[T], what: str) -> T:
+async def within(
+    seconds: float, operation: Awaitable[T], what: str, *, cancel_late: bool = False
+) -> T:
     """`operation`'s result, or `DatabaseUnavailable` once `seconds` have passed.
 
-    Past the deadline the caller stops waiting but the operation is not cancelled: it finishes
-    (or fails) in the background and its outcome is dropped. Cancelling a query on a database
-    that does not answer is no quicker (the driver then waits to close the connection too,
-    measured at twice the deadline), while a caller such as a webhook must answer in time.
+    Past the deadline the caller stops waiting without waiting for the operation to unwind:
+    cancelling a query on a database that does not answer is no quicker (the driver then waits
+    to close the connection too, measured at twice the deadline), while a caller such as a
+    webhook must answer in time. The operation finishes (or fails) in the background and its
+    outcome is dropped; `cancel_late` cancels it too (a probe nobody else waits on).
     """
     task = asyncio.ensure_future(operation)
     try:
@@ -152,6 +165,8 @@ async def within(seconds: float, operation: Awaitable[T], what: str) -> T:
         raise
     if not done:
         task.add_done_callback(_drop_outcome)
+        if cancel_late:
+            task.cancel()
         raise DatabaseUnavailable(f"{what}: no answer within {seconds:g} s")
     return task.result()
 

@@ -33,7 +33,7 @@ from bot.commands.replies import ChartSpec
 from bot.commands.views.sales import sales_chart
 from bot.slack.blocks import SlackMessage, escape
 from bot.slack.files import post_chart
-from bot.slack.loops import repeat
+from bot.slack.loops import LoopHealth, repeat
 from bot.slack.notify import ClientFor, dispatcher_name
 from engine.errors import InvalidInput
 from engine.money import percent
@@ -175,8 +175,10 @@ class SummaryScheduler:
         owner: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
         poll_seconds: float = 30.0,
+        health: LoopHealth | None = None,
     ) -> None:
         self.owner = owner or dispatcher_name()
+        self._health = health
         self._uow_factory = uow_factory
         self._runs = runs
         self._client_for = client_for
@@ -193,6 +195,7 @@ class SummaryScheduler:
             what="summary scheduler",
             logger=logger,
             max_backoff=MAX_BACKOFF_SECONDS,
+            health=self._health,
         )
 
     async def run_once(self) -> list[JobRun]:
