@@ -30,8 +30,10 @@ SECRET_PATTERNS = (
     (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), r"\g<1>" + REDACTED + r"\g<2>"),
 )
 
-# Loggers that chatter at INFO about their own machinery (alembic lists its plugins on each run).
-QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING}
+# Loggers that chatter at INFO about their own machinery (alembic lists its plugins on each run),
+# or at DEBUG about what they carry: aiosqlite logs every statement with its parameters (receipt
+# contents, webhook bodies), which `LOG_LEVEL=DEBUG` must not put in the log.
+QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING, "aiosqlite": logging.INFO}
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(
