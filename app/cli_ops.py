@@ -5,6 +5,9 @@
                                           (`--once`: until nothing is due, then exit)
     barback events [--failed] [--limit N] the stored events, newest first
     barback events replay <id>|--failed   make an event (or every failed one) due again
+    barback events prune [--older-than 30d]
+                                          empty the bodies of events booked before then
+                                          (default: BARBACK_EVENT_RETENTION)
 
 Registered in `app/cli.py` by `add_ops_commands(commands)`; the words are listed in
 `OPS_COMMANDS` so the grammar does not take them.
@@ -18,11 +21,12 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from app.config import Settings
 from app.subcommands import Subparsers, add_command, format_table, with_database
+from app.variables import Invalid, parse_age
 from engine.inbox import EventId, StoredEvent
 
 OPS_COMMANDS = frozenset({"worker", "events"})
@@ -50,7 +54,11 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
         run_events,
         summary="list stored webhook events; replay one",
         description="The stored webhook events, newest first.",
-        examples=["barback events --failed", "barback events replay 42"],
+        examples=[
+            "barback events --failed",
+            "barback events replay 42",
+            "barback events prune --older-than 30d",
+        ],
     )
     events.add_argument("--failed", action="store_true", help="only events that gave up")
     events.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
@@ -60,6 +68,20 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
     target.add_argument("event_id", nargs="?", type=int, metavar="ID", help="the event's id")
     target.add_argument("--failed", dest="replay_failed", action="store_true", help="all failed")
     replay.set_defaults(command=run_replay)
+    prune = actions.add_parser(
+        "prune",
+        help="empty the stored bodies of events booked longer ago than the retention",
+        description="Empty the stored bodies (and headers) of webhook events booked or skipped "
+        "longer ago than --older-than (default: BARBACK_EVENT_RETENTION, 30d). The events stay "
+        "listed; pending and failed ones keep their bodies. The worker does this daily.",
+    )
+    prune.add_argument(
+        "--older-than",
+        type=_age,
+        metavar="AGE",
+        help="e.g. 30d or 36h (default: BARBACK_EVENT_RETENTION)",
+    )
+    prune.set_defaults(command=run_prune)
 
 
 def run_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,6 +107,29 @@ def run_replay(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     with_database(settings, lambda db: SqlInbox(db.engine).replay(EventId(args.event_id), now))
     print(f"event {args.event_id} is due again", file=sys.stderr)
+    return 0
+
+
+def _age(text: str) -> timedelta:
+    try:
+        return parse_age(text)
+    except Invalid as bad:
+        raise argparse.ArgumentTypeError(bad.expected) from None
+
+
+def run_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from app.retention import prune
+    from storage.inbox import SqlInbox
+
+    older_than: timedelta = args.older_than or settings.event_retention
+    now = datetime.now(UTC)
+    count = with_database(settings, lambda db: prune(SqlInbox(db.engine), older_than, now))
+    before = (now - older_than).strftime("%Y-%m-%d %H:%M")
+    print(
+        f"emptied the bodies of {count} event{'s' if count != 1 else ''} booked before "
+        f"{before} UTC",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -154,7 +199,7 @@ def events_table(events: Sequence[StoredEvent], now: datetime) -> str:
             (
                 str(event.id),
                 event.provider,
-                event.status(now),
+                event.status(now) + (", body pruned" if event.pruned_at is not None else ""),
                 str(event.attempts),
                 received,
                 error[:80] + ("…" if len(error) > 80 else ""),

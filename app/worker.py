@@ -81,7 +81,10 @@ class InboxWorker:
         defer_to: Callable[[], bool] | None = None,
         max_defer_seconds: float = 2.0,
         outage: Outage | None = None,
+        renew_every: float | None = None,
     ) -> None:
+        """`renew_every`: seconds between lease renewals while a batch is in hand (default a
+        quarter of the lease)."""
         self.owner = owner or worker_name()
         self._inbox = inbox
         self._process = process
@@ -96,6 +99,7 @@ class InboxWorker:
         self._defer_to = defer_to
         self._max_defer_seconds = max_defer_seconds
         self._outage = outage or Outage()
+        self._renew_every = renew_every or lease_seconds / RENEWALS_PER_LEASE
         self._lag_at = float("-inf")
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -166,9 +170,8 @@ class InboxWorker:
         """Extend the batch's leases until cancelled (the batch is done). A renewal that fails
         is retried at the next; at worst the lease runs out and another worker books the events
         too, which books nothing twice (bookings are idempotent per line)."""
-        every = self._lease_seconds / RENEWALS_PER_LEASE
         while True:
-            await asyncio.sleep(every)
+            await asyncio.sleep(self._renew_every)
             try:
                 await self._inbox.renew(ids, self.owner, self._lease_seconds, self._now())
             except Exception as error:
