@@ -42,12 +42,19 @@ _STANDARD_ATTRS = frozenset(
 )
 
 
+# SQLAlchemy writes a failed statement's parameters (receipt contents, webhook bodies) into its
+# errors' text as one `[parameters: ...]` line. Every engine barback opens hides them
+# (`hide_parameters`); this catches an engine that does not (a library's own, a future one).
+SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*\]")
+SQL_PARAMETERS_HIDDEN = "[parameters hidden]"
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for value in secrets:
         text = text.replace(value, REDACTED)
     for pattern, replacement in SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
-    return text
+    return SQL_PARAMETERS.sub(SQL_PARAMETERS_HIDDEN, text)
 
 
 class SecretFilter(logging.Filter):
