@@ -66,6 +66,8 @@ class AlertKind(StrEnum):
     """A follow-up in a LOW STOCK alert's thread: the product is back above its reorder point."""
     VARIANCE = "variance"
     UNMAPPED = "unmapped"
+    DISCONNECTED = "disconnected"
+    """A POS connection was revoked (by the POS) or disconnected (by a manager)."""
 
 
 class OutboxState(StrEnum):

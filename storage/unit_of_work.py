@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from storage.alerts import SqlAlertRepository
 from storage.audit import SqlAuditLog
 from storage.catalog import SqlCatalogRepository
+from storage.connections import SqlVenueConnections
 from storage.ledger import SqlLedgerRepository
 from storage.queries import SqlQueries
 from storage.sales import SqlSalesRepository
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     settings: SqlSettingsRepository
     queries: SqlQueries
     alerts: SqlAlertRepository
+    connections: SqlVenueConnections
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(connection)
         self.queries = SqlQueries(connection, currencies)
         self.alerts = SqlAlertRepository(connection)
+        self.connections = SqlVenueConnections(connection)
         return self
 
     async def __aexit__(

@@ -78,6 +78,11 @@ def _connect(cur: Cursor) -> c.Command:
     return c.Connect(_PROVIDERS[provider])
 
 
+def _disconnect(cur: Cursor) -> c.Command:
+    provider = _last(cur, "POS", lambda t: choice(t.text, tuple(_PROVIDERS), "POS"))
+    return c.Disconnect(_PROVIDERS[provider])
+
+
 def _managers_add(cur: Cursor) -> c.Command:
     return c.ManagersAdd(_last(cur, "user", parse_user))
 
@@ -130,6 +135,13 @@ SETTINGS_SPECS: tuple[Spec, ...] = (
         "start the POS's authorization",
         ("connect square",),
         _connect,
+    ),
+    Spec(
+        c.Disconnect,
+        "disconnect square|toast|clover|shopify",
+        "stop reading the POS for this venue",
+        ("disconnect square",),
+        _disconnect,
     ),
     Spec(
         c.ManagersAdd,

@@ -123,6 +123,7 @@ ACTIONS: dict[str, str] = {
     "waste": "recorded waste of",
     "alerts": "set alerts of",
     "summary": "set the daily summary of",
+    "disconnect": "disconnected",
 }
 """How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
 reads as `product.set`); an action not listed is shown as it is."""

@@ -251,6 +251,7 @@ CASES: list[tuple[str, c.Command]] = [
     ("connect Toast", c.Connect("toast")),
     ("connect clover", c.Connect("clover")),
     ("connect shopify", c.Connect("shopify")),
+    ("disconnect square", c.Disconnect("square")),
     ("managers add <@U0123ABC|sam>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add <@U0123ABC>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add U0123ABC", c.ManagersAdd(c.UserRef("U0123ABC"))),
