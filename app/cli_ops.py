@@ -25,7 +25,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from app.config import Settings
-from app.subcommands import Subparsers, add_command, format_table, with_database
+from app.subcommands import (
+    Subparsers,
+    add_command,
+    format_table,
+    require_migrated,
+    with_database,
+)
 from app.variables import Invalid, parse_age
 from engine.inbox import EventId, StoredEvent
 
@@ -137,6 +143,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from app.keyfile import with_secret_key
     from app.serve import run
 
+    require_migrated(settings)  # before the key file: a wrong folder gets nothing written
     return run(work(with_secret_key(settings), once=args.once))
 
 
@@ -148,10 +155,10 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.webhooks import GATHER_SECONDS, WORKER_BATCH, worker_jobs
     from app.worker import InboxWorker
     from integrations.processing import EventReader
-    from storage.database import open_database
     from storage.inbox import SqlInbox
+    from storage.migrate import open_migrated
 
-    database = await open_database(settings.database_url)
+    database = await open_migrated(settings.database_url)
     clock = SystemClock()
     square = await open_square(settings, database, clock.now)
     try:

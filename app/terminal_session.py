@@ -106,9 +106,9 @@ async def open_session(settings: Settings, slug: str, user: str) -> tuple[Databa
     from app.clock import SystemClock
     from app.keyfile import existing_key
     from bot.commands.session import Actor, SessionContext
-    from storage.database import open_database
+    from storage.migrate import open_migrated
 
-    database = await open_database(settings.database_url)
+    database = await open_migrated(settings.database_url)
     try:
         async with database.unit_of_work() as uow:
             venue = await uow.venues.get(slug)
