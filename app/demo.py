@@ -350,8 +350,7 @@ async def send(
             except (aiohttp.ClientError, TimeoutError) as error:
                 status = "failed"
                 if len(problems) < 3:
-                    reason = str(error) or "no answer in time"
-                    problems.append(f"{event['event_id']}: {reason}")
+                    problems.append(f"{event['event_id']}: {error or 'no answer in time'}")
         counts[status] += 1
         done += 1
         if done % step == 0 or done == len(events):

@@ -19,13 +19,18 @@ from typing import Protocol
 
 import pytest
 from pytest_aiohttp import AiohttpClient
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+import storage.inbox_batch
 from app.notify import run_notifications_key
 from engine.alerts import AlertKind, NewAlert
+from engine.inbox import RawEvent
 from engine.venue_admin import venue_secret
-from storage.database import Database, open_database
+from storage.database import Database, DatabaseUnavailable, open_database
+from storage.inbox_writer import inbox_writer
 from storage.migrate import upgrade
+from storage.tables import webhook_events
 from tests.app.webhook_world import (
     Client,
     books,
@@ -188,3 +193,39 @@ async def test_a_hung_database_answers_503_fast_logs_once_and_recovers(
         errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
         assert errors == outage[:1]
         assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_writer_batch_given_up_on_leaves_the_pool_usable(
+    db_target: DbTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch whose server vanished without a word is given up after BATCH_TIMEOUT_SECONDS
+    (30 s; 1 s here) on the async engine: cancelling it must not poison the connection pool."""
+    monkeypatch.setattr(storage.inbox_batch, "BATCH_TIMEOUT_SECONDS", 1.0)
+    async with hangable(db_target) as (database, hang):
+        writer = inbox_writer(database, threaded=False)
+        await writer.start()
+        try:
+            assert not (await writer.submit(raw("before"))).duplicate
+            await hang.start()
+            try:
+                with pytest.raises(DatabaseUnavailable):
+                    await writer.submit(raw("during"))
+            finally:
+                await hang.stop()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    await writer.submit(raw("after"))
+                    break
+                except DatabaseUnavailable:
+                    assert time.monotonic() < deadline, "the writer did not recover"
+                    await asyncio.sleep(0.2)
+        finally:
+            await writer.stop()
+        async with database.engine.connect() as connection:
+            keys = set(await connection.scalars(select(webhook_events.c.dedupe_key)))
+        assert {"before", "after"} <= keys
+
+
+def raw(key: str) -> RawEvent:
+    return RawEvent("generic", key, None, datetime.now(UTC), {}, b"{}")
