@@ -6,8 +6,10 @@
     barback serve | db upgrade | venue add|list|secret|archive        administration
 
 Exit status: 0 done, 2 refused (bad words or input, unknown name or venue, not allowed, bad
-configuration: nothing was changed; an import books what it could and says what it refused),
-1 failed. Refusals and failures go to stderr as "barback: ...".
+configuration, a database missing or not migrated, a port in use: nothing was changed; an import
+books what it could and says what it refused), 1 failed, 141 when the reader of the output went
+away (`| head`). Refusals and failures go to stderr as "barback: ...", in words: never a Python
+class name or traceback (LOG_LEVEL=DEBUG logs the traceback of a failure).
 
 The global `--venue` option (default `$BARBACK_VENUE`) comes before the words. A first word
 argparse owns (`terminal_session.ARGPARSE_COMMANDS`, or an option such as `--help`) goes to
@@ -40,6 +42,7 @@ from app.subcommands import (
     Subparsers,
     add_command,
     format_table,
+    require_migrated,
     with_database,
 )
 from app.terminal_session import add_session_commands, grammar_words
@@ -52,10 +55,24 @@ if TYPE_CHECKING:
 
 PROG = "barback"
 ACTOR = "cli"
+SIGPIPE_STATUS = 141  # what a shell reports for a process its reader stopped (128 + SIGPIPE)
 
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None) -> int:
     """Run one command; `env` defaults to the process environment (tests pass their own)."""
+    try:
+        status = _main(argv, env)
+        sys.stdout.flush()  # here, not at exit: a reader that left (`| head`) is handled below
+    except BrokenPipeError:
+        # `barback events | head`: the reader has what it wanted. Nothing more can be written,
+        # not even at exit (Python would report the failed flush): send the rest nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return SIGPIPE_STATUS
+    return status
+
+
+def _main(argv: Sequence[str] | None, env: Mapping[str, str] | None) -> int:
     environ = os.environ if env is None else env
     argv = list(sys.argv[1:] if argv is None else argv)
     words = grammar_words(argv)
@@ -98,28 +115,40 @@ def run_here(command: Run, args: argparse.Namespace, settings: Settings) -> int:
     try:
         return command(args, settings)
     except EngineError as refused:
-        print(f"{PROG}: {refused}", file=sys.stderr)
+        print(f"{PROG}: {refused}", file=sys.stderr)  # the message, and its hint in brackets
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
     except Exception as error:
         import logging
 
         # One of the edges where errors are caught: one line for the person, the traceback in
-        # the log at DEBUG, and never a secret in either.
+        # the log at DEBUG, and never a secret or a Python class name in either.
         logging.getLogger(__name__).debug("command failed", exc_info=True)
         print(f"{PROG}: failed: {redact(describe(error), secrets)}", file=sys.stderr)
         return 1
 
 
 def describe(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    """What went wrong, in a sentence a person can act on: no class names, no statements."""
+    from storage.outage import is_unavailable
+
+    cause: BaseException = getattr(error, "orig", None) or error
+    if cause.__cause__ is not None and "<class '" in str(cause):  # asyncpg, as SQLAlchemy wraps it
+        cause = cause.__cause__
+    lines = str(cause).strip().splitlines()
+    text = lines[0] if lines else "something unexpected went wrong"
     lowered = text.lower()
     # The most common failure on a new install: the tables were never created.
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
-        text += " (has `barback db upgrade` been run?)"
-    return text
+        return f"the database has no barback tables ({text}): run `barback db upgrade`"
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.strerror}: {error.filename}"  # a file: say which
+    if is_unavailable(error):
+        return f"the database does not answer ({text}); is it running, and is DATABASE_URL right?"
+    return f"{text} (run again with LOG_LEVEL=DEBUG to see where)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,6 +310,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from app.keyfile import with_secret_key
     from app.serve import serve
 
+    require_migrated(settings)  # before the key file: a wrong folder gets nothing written
     return serve(with_secret_key(settings), worker=args.worker)
 
 

@@ -5,6 +5,9 @@
                                           (`--once`: until nothing is due, then exit)
     barback events [--failed] [--limit N] the stored events, newest first
     barback events replay <id>|--failed   make an event (or every failed one) due again
+    barback events prune [--older-than 30d]
+                                          empty the bodies of events booked before then
+                                          (default: BARBACK_EVENT_RETENTION)
 
 Registered in `app/cli.py` by `add_ops_commands(commands)`; the words are listed in
 `OPS_COMMANDS` so the grammar does not take them.
@@ -15,14 +18,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from app.subcommands import Subparsers, add_command, format_table, with_database
+from app.subcommands import (
+    Subparsers,
+    add_command,
+    format_table,
+    require_migrated,
+    with_database,
+)
+from app.variables import Invalid, parse_age
 
 # Imported when a command runs, so `barback --help` stays quick.
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from app.config import Settings
     from engine.inbox import StoredEvent
 
@@ -49,7 +58,11 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
         run_events,
         summary="list stored webhook events; replay one",
         description="The stored webhook events, newest first.",
-        examples=["barback events --failed", "barback events replay 42"],
+        examples=[
+            "barback events --failed",
+            "barback events replay 42",
+            "barback events prune --older-than 30d",
+        ],
     )
     events.add_argument("--failed", action="store_true", help="only events that gave up")
     events.add_argument(
@@ -62,6 +75,20 @@ def add_ops_commands(commands: Subparsers[argparse.ArgumentParser]) -> None:
     target.add_argument("event_id", nargs="?", type=int, metavar="ID", help="the event's id")
     target.add_argument("--failed", dest="replay_failed", action="store_true", help="all failed")
     replay.set_defaults(command=run_replay)
+    prune = actions.add_parser(
+        "prune",
+        help="empty the stored bodies of events booked longer ago than the retention",
+        description="Empty the stored bodies (and headers) of webhook events booked or skipped "
+        "longer ago than --older-than (default: BARBACK_EVENT_RETENTION, 30d). The events stay "
+        "listed; pending and failed ones keep their bodies. The worker does this daily.",
+    )
+    prune.add_argument(
+        "--older-than",
+        type=_age,
+        metavar="AGE",
+        help="e.g. 30d or 36h (default: BARBACK_EVENT_RETENTION)",
+    )
+    prune.set_defaults(command=run_prune)
 
 
 def run_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,10 +132,34 @@ def run_replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _age(text: str) -> timedelta:
+    try:
+        return parse_age(text)
+    except Invalid as bad:
+        raise argparse.ArgumentTypeError(bad.expected) from None
+
+
+def run_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from app.retention import prune
+    from storage.inbox import SqlInbox
+
+    older_than: timedelta = args.older_than or settings.event_retention
+    now = datetime.now(UTC)
+    count = with_database(settings, lambda db: prune(SqlInbox(db.engine), older_than, now))
+    before = (now - older_than).strftime("%Y-%m-%d %H:%M")
+    print(
+        f"emptied the bodies of {count} event{'s' if count != 1 else ''} booked before "
+        f"{before} UTC",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from app.keyfile import with_secret_key
     from app.serve import run
 
+    require_migrated(settings)  # before the key file: a wrong folder gets nothing written
     return run(work(with_secret_key(settings), once=args.once))
 
 
@@ -122,12 +173,12 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     from app.notify import run_notifications
     from app.pos_parts import open_pos
     from app.processing import event_processor
-    from app.webhooks import GATHER_SECONDS, WORKER_BATCH
+    from app.webhooks import GATHER_SECONDS, WORKER_BATCH, worker_jobs
     from app.worker import InboxWorker
-    from storage.database import open_database
     from storage.inbox import SqlInbox
+    from storage.migrate import open_migrated
 
-    database = await open_database(settings.database_url)
+    database = await open_migrated(settings.database_url)
     clock = SystemClock()
     # Counted only where they can be read: with METRICS_PORT, the worker serves /metrics.
     metrics = None if settings.metrics_port is None else WorkerMetrics(database)
@@ -136,15 +187,16 @@ async def work(settings: Settings, *, once: bool = False) -> int:
     pos = await open_pos(settings, database, clock.now, metrics=service, observer=webhooks)
     try:
         processor = event_processor(database, clock.now, webhooks, readers=pos.readers())
-        jobs = pos.jobs(database, clock.now)
+        inbox = SqlInbox(database.engine)
         worker = InboxWorker(
-            SqlInbox(database.engine),
+            inbox,
             processor.process_many,
             clock.now,
             on_lag=None if webhooks is None else webhooks.lag,
-            jobs=jobs,
+            jobs=worker_jobs(settings, database, inbox, pos, clock.now),
             batch=WORKER_BATCH,
             gather_seconds=GATHER_SECONDS,
+            outage=database.outage,
         )
         if once:
             count = await worker.drain()
@@ -200,7 +252,7 @@ def events_table(events: Sequence[StoredEvent], now: datetime) -> str:
             (
                 str(event.id),
                 event.provider,
-                event.status(now),
+                event.status(now) + (", body pruned" if event.pruned_at is not None else ""),
                 str(event.attempts),
                 received,
                 error[:80] + ("…" if len(error) > 80 else ""),

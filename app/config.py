@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from app.variables import (
     Reader,
     Secret,
     both_or_neither,
+    parse_age,
     parse_database_url,
     parse_fernet_key,
     parse_http_url,
@@ -36,6 +38,10 @@ __all__ = ["MAX_BODY_BYTES", "ConfigError", "PosSettings", "Secret", "Settings",
 MAX_BODY_BYTES = 1024 * 1024
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./barback.db"
+# Raw webhook bodies may hold customer data (names, emails on a POS order): once an event is
+# booked, its figures live in the ledger and the body is kept only this long, for replays and
+# audits (`barback events prune`).
+DEFAULT_EVENT_RETENTION = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,7 @@ class Settings:
     venue: str | None = None  # BARBACK_VENUE: the CLI's default --venue
     metrics_port: int | None = None  # METRICS_PORT: /metrics there instead of on PORT
     max_body_bytes: int = MAX_BODY_BYTES
+    event_retention: timedelta = DEFAULT_EVENT_RETENTION  # BARBACK_EVENT_RETENTION
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -175,6 +182,7 @@ class Settings:
         metrics_port = reader.optional("METRICS_PORT", parse_port)
         if metrics_port is not None and metrics_port == port:
             reader.fail("METRICS_PORT", "a port other than PORT's", str(metrics_port))
+        retention = reader.get("BARBACK_EVENT_RETENTION", DEFAULT_EVENT_RETENTION, parse_age)
         if reader.problems:
             raise ConfigError(reader.problems)
         return cls(
@@ -190,6 +198,7 @@ class Settings:
             log_format=log_format,
             venue=venue,
             metrics_port=metrics_port,
+            event_retention=retention,
         )
 
     @property

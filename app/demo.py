@@ -214,9 +214,9 @@ async def set_up(
     from bot.commands.session import Actor, SessionContext, run
     from engine.errors import NotFound
     from engine.venue_admin import add_venue, venue_secret
-    from storage.database import open_database
+    from storage.migrate import open_migrated
 
-    database = await open_database(settings.database_url)
+    database = await open_migrated(settings.database_url)
     try:
         try:
             async with database.unit_of_work() as uow:
@@ -304,7 +304,7 @@ async def send(
             except (aiohttp.ClientError, TimeoutError) as error:
                 status = "failed"
                 if len(problems) < 3:
-                    problems.append(f"{event['event_id']}: {type(error).__name__}: {error}")
+                    problems.append(f"{event['event_id']}: {error or 'no answer in time'}")
         counts[status] += 1
         done += 1
         if done % step == 0 or done == len(events):

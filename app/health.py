@@ -26,12 +26,16 @@ _heads: dict[str, str] = {}  # the newest revision this code knows, read from th
 
 
 async def healthz(request: web.Request) -> web.Response:
+    database = request.app[database_key]
+    started = database.outage.now()
     try:
-        async with asyncio.timeout(PING_TIMEOUT_SECONDS):
-            await request.app[database_key].ping()
+        await database.ping(timeout=PING_TIMEOUT_SECONDS)
     except Exception as error:
-        logger.warning("health check: database unavailable", extra={"error": repr(error)})
+        # Probes come every few seconds: the outage is logged once, by the database's Outage.
+        if not database.outage.failed("health check", error, started=started):
+            logger.warning("health check: database unavailable", extra={"error": repr(error)})
         return web.json_response({"status": "unavailable"}, status=503)
+    database.outage.answered()
     return web.json_response({"status": "ok", "database": "ok"})
 
 

@@ -33,8 +33,10 @@ SECRET_PATTERNS = (
     (re.compile(r"(://[^:/@\s]+:)[^@\s/]+(@)"), r"\g<1>" + REDACTED + r"\g<2>"),
 )
 
-# Loggers that chatter at INFO about their own machinery (alembic lists its plugins on each run).
-QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING}
+# Loggers that chatter at INFO about their own machinery (alembic lists its plugins on each run),
+# or at DEBUG about what they carry: aiosqlite logs every statement with its parameters (receipt
+# contents, webhook bodies), which `LOG_LEVEL=DEBUG` must not put in the log.
+QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING, "aiosqlite": logging.INFO}
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(
@@ -45,12 +47,19 @@ _STANDARD_ATTRS = frozenset(
 _JSON_FIELDS = frozenset({"ts", "level", "logger", "msg", "request_id", "exc"})
 
 
+# SQLAlchemy writes a failed statement's parameters (receipt contents, webhook bodies) into its
+# errors' text as one `[parameters: ...]` line. Every engine barback opens hides them
+# (`hide_parameters`); this catches an engine that does not (a library's own, a future one).
+SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*\]")
+SQL_PARAMETERS_HIDDEN = "[parameters hidden]"
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for value in secrets:
         text = text.replace(value, REDACTED)
     for pattern, replacement in SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
-    return text
+    return SQL_PARAMETERS.sub(SQL_PARAMETERS_HIDDEN, text)
 
 
 class SecretFilter(logging.Filter):

@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
 
+from app.http_server import BodyTimeout, ShuttingDown
 from app.logs import request_id_var
 from app.metrics import UNMATCHED
 
@@ -56,6 +57,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except web.HTTPException:
         raise
+    except BodyTimeout as slow:
+        # A body trickling in (a slow line, or a client holding the connection on purpose).
+        logger.info("body too slow", extra={"method": request.method, "path": request.path})
+        return _closing(408, "timeout", str(slow))
+    except ShuttingDown:
+        # The service is stopping with this upload unfinished: the POS sends it again.
+        response = _closing(503, "unavailable", "the service is restarting; try again")
+        response.headers["Retry-After"] = "5"
+        return response
     except ConnectionResetError:
         # The client went away mid-request (a sender timing out, a load generator stopping):
         # nothing went wrong here, and the answer reaches nobody (re-raised, aiohttp would log
@@ -66,6 +76,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         request_id = request.get(request_id_key) or new_request_id()
         logger.exception("unhandled error", extra={"method": request.method, "path": request.path})
         return web.json_response({"error": "internal", "request_id": request_id}, status=500)
+
+
+def _closing(status: int, code: str, reason: str) -> web.Response:
+    response = web.json_response({"error": code, "reason": reason}, status=status)
+    response.force_close()  # what is left of the body is not worth reading
+    return response
 
 
 class AccessLogger(AbstractAccessLogger):

@@ -71,10 +71,12 @@ async def run_notifications(
     clock = clock or SystemClock()
     clients = workspace_clients(settings, database)
     renderer = ChartRenderer()
+    # The database's outage is logged once, by its record; the loops report to it.
+    health = database.outage
     outbox = (
         SqlOutbox(database.engine) if metrics is None else CountedOutbox(database.engine, metrics)
     )
-    notifier = SlackNotifier(outbox, clients, clock.now, poll_seconds=poll_seconds)
+    notifier = SlackNotifier(outbox, clients, clock.now, poll_seconds=poll_seconds, health=health)
     scheduler = SummaryScheduler(
         database.unit_of_work,
         SqlJobRuns(database.engine),
@@ -82,6 +84,7 @@ async def run_notifications(
         clock,
         render=renderer.render,
         poll_seconds=schedule_seconds,
+        health=health,
     )
     try:
         await asyncio.gather(notifier.run(stop), scheduler.run(stop))

@@ -51,6 +51,7 @@ from integrations.provider import Booked
 from integrations.reconcile import BookOrder
 from storage.database import Database
 from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
+from storage.outage import is_unavailable
 from storage.unit_of_work import SqlUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ def event_processor(
         book_many=batch_booker(database),
         on_outcome=None if metrics is None else metrics.processed,
         on_refused=refusal_alerts(database, now),
+        unavailable=is_unavailable,
     )
 
 

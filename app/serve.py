@@ -1,13 +1,17 @@
 """`barback serve`: run the web app until SIGTERM or Ctrl-C, then shut down gracefully.
 
-On a signal: stop accepting connections, let in-flight requests finish (up to 30 s: Heroku and
-Kubernetes both send SIGKILL 30 s after SIGTERM by default), run the cleanup contexts (the
-database closes), and exit 0.
+At start the open-file limit is raised where the OS allows and the connections are capped below
+it (app/http_server.py). On a signal: stop accepting connections, let requests in flight finish
+for up to 10 s (uploads still arriving then are answered 503: the POS sends them again), run the
+cleanup contexts (the queued webhooks are stored, the worker's batch finishes, the database
+closes) for up to `CLEANUP_SECONDS` more, and exit 0. Heroku and Kubernetes send SIGKILL 30 s
+after SIGTERM; a database that hangs during the shutdown cannot hold the exit past that.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import signal
@@ -18,12 +22,25 @@ from aiohttp import web
 
 from app.command_socket import CommandSocket, open_command_socket
 from app.config import Settings
+from app.http_server import (
+    SHUTDOWN_SECONDS,
+    GuardedRunner,
+    connection_cap,
+    raise_file_limit,
+)
 from app.metrics_port import metrics_view, open_metrics_port
 from app.middlewares import AccessLogger
 from app.web import create_app
 from app.webhooks import run_worker_key
+from engine.errors import EngineError
 
-SHUTDOWN_TIMEOUT_SECONDS = 30.0
+SHUTDOWN_TIMEOUT_SECONDS = SHUTDOWN_SECONDS
+CLEANUP_SECONDS = 10.0
+
+
+class PortInUse(EngineError):
+    """Another program listens on the port: the person running `serve` can act on that."""
+
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +85,33 @@ async def run_app(
     """Serve `app` on the configured host and port until `until()` returns, then shut down:
     stop listening, finish in-flight requests, run the cleanup contexts. The terminal's local
     socket (`app.command_socket`) opens beside it unless `command_socket` is False."""
-    runner = web.AppRunner(
-        app, access_log_class=AccessLogger, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS
+    file_limit = raise_file_limit()
+    runner = GuardedRunner(
+        app,
+        cap=connection_cap(file_limit),
+        access_log_class=AccessLogger,
+        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
     )
     await runner.setup()
     local: CommandSocket | None = None
     metrics: web.AppRunner | None = None
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(
+                    f"port {settings.port} on {settings.host} is in use by another program",
+                    hint="stop that program, or set PORT to a free port",
+                ) from None
+            raise
         logger.info("barback listening on http://%s:%d", settings.host, settings.port)
+        logger.info(
+            "at most %d connections at once (open-file limit %d)",
+            connection_cap(file_limit),
+            file_limit,
+        )
         if settings.metrics_port is not None:
             view = metrics_view(lambda: app)
             metrics = await open_metrics_port(view, settings.host, settings.metrics_port)
@@ -94,7 +128,12 @@ async def run_app(
             await local.close()
         if metrics is not None:
             await metrics.cleanup()
-        await runner.cleanup()
+        try:
+            await asyncio.wait_for(
+                runner.cleanup(), timeout=SHUTDOWN_TIMEOUT_SECONDS + CLEANUP_SECONDS
+            )
+        except TimeoutError:
+            logger.warning("shutdown cut short: the cleanup did not finish in time")
 
 
 class _SignalLatch:

@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from app.config import PosSettings, Settings
 from app.processing import order_booker
 from app.service_metrics import ServiceMetrics
+from engine.usecases.connections import revoked_by_pos
 from integrations.api_calls import ApiObserver
 from integrations.reconcile import SquareReconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
@@ -70,10 +71,37 @@ class SquareParts:
             order_booker(database, now),
             now,
             runs=SqlJobRuns(database.engine),
+            on_revoked=revocation(database, now),
         )
 
     async def close(self) -> None:
         await self.session.close()
+
+
+def revocation(
+    database: Database, now: Callable[[], datetime]
+) -> Callable[[str, str], Awaitable[int | None]]:
+    """Ends a Square merchant's connection, alerting its venue (engine/usecases/connections.py);
+    the venue's id, or None when the merchant was connected to none."""
+
+    class Now:
+        def now(self) -> datetime:
+            return now()
+
+    async def revoked(merchant_id: str, reason: str) -> int | None:
+        venue = await revoked_by_pos(
+            database.unit_of_work, Now(), provider="square", account=merchant_id, reason=reason
+        )
+        if venue is not None:
+            logger.warning(
+                "Square access revoked: barback no longer reads merchant %s for %s (%s)",
+                merchant_id,
+                venue.slug,
+                reason,
+            )
+        return None if venue is None else venue.id
+
+    return revoked
 
 
 def square_configured(settings: Settings) -> bool:
@@ -115,5 +143,5 @@ async def open_square(
         client=client,
         tokens=tokens,
     )
-    reader = SquareReader(provider, connections)
+    reader = SquareReader(provider, connections, on_revoked=revocation(database, now))
     return SquareParts(square, session, client, connections, tokens, provider, reader)

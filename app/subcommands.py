@@ -67,22 +67,33 @@ def add_command(
 
 
 def with_database(settings: Settings, use: Callable[[Database], Awaitable[T]]) -> T:
-    """Open the database, run `use` with it, close it: one command's whole life."""
+    """Open the database, run `use` with it, close it: one command's whole life. A database
+    that is missing or not migrated is refused, and nothing is created
+    (`storage.migrate.open_migrated`)."""
 
     # Imported here: `barback --help` and a refused command answer without loading SQLAlchemy
     # (or asyncio).
     import asyncio
 
-    from storage.database import open_database
+    from storage.migrate import open_migrated
 
     async def go() -> T:
-        database = await open_database(settings.database_url)
+        database = await open_migrated(settings.database_url)
         try:
             return await use(database)
         finally:
             await database.close()
 
     return asyncio.run(go())
+
+
+def require_migrated(settings: Settings) -> None:
+    """Refuse to start (`serve`, `worker`) on a database that is missing or not migrated."""
+
+    async def check(_database: Database) -> None:
+        return None
+
+    with_database(settings, check)
 
 
 def format_table(rows: Sequence[Sequence[str]]) -> str:

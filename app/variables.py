@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -148,6 +150,24 @@ def parse_log_format(value: str) -> LogFormat:
     if value == "json":
         return "json"
     raise Invalid("text or json")
+
+
+_AGE = re.compile(r"^(\d{1,5})\s*([dh]?)$")
+MIN_AGE = timedelta(hours=1)
+MAX_AGE = timedelta(days=3650)
+
+
+def parse_age(value: str) -> timedelta:
+    """`30d`, `36h`, or a bare number of days: how long something is kept."""
+    match = _AGE.match(value.strip().lower())
+    expected = "an age such as 30d (days) or 36h (hours), from 1h to 3650d"
+    if match is None:
+        raise Invalid(expected)
+    number, unit = int(match[1]), match[2] or "d"
+    age = timedelta(days=number) if unit == "d" else timedelta(hours=number)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise Invalid(expected)
+    return age
 
 
 def both_or_neither(reader: Reader, first: str, second: str) -> None:

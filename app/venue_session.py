@@ -70,9 +70,9 @@ async def session_for(
 async def open_session(settings: Settings, slug: str, user: str) -> tuple[Database, SessionContext]:
     """The database, and a session on the venue (raises `NotFound` for an unknown venue); the
     caller closes the database."""
-    from storage.database import open_database
+    from storage.migrate import open_migrated
 
-    database = await open_database(settings.database_url)
+    database = await open_migrated(settings.database_url)
     try:
         return database, await session_for(database, settings, slug, user)
     except BaseException:

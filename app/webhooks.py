@@ -9,6 +9,7 @@ processes where only `barback worker` processes); `app[retry_key]` sets the retr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,13 +21,14 @@ from app.clock import SystemClock
 from app.clover import CloverParts
 from app.config import Settings
 from app.keys import database_key, metrics_key, service_metrics_key
-from app.pos_parts import open_pos
+from app.pos_parts import PosParts, open_pos
 from app.processing import event_processor
+from app.retention import BodyPruner
 from app.shopify import ShopifyParts
 from app.square import SquareParts
 from app.toast import ToastParts
 from app.webhook_metrics import WebhookMetrics
-from app.worker import InboxWorker
+from app.worker import InboxWorker, Job
 from engine.errors import NotFound
 from engine.inbox import DEFAULT_RETRY, RawEvent, RetryPolicy, SubmitResult
 from integrations.clover.connect import clover_connect_key, clover_connect_routes
@@ -49,6 +51,7 @@ from storage.database import Database, DatabaseUnavailable
 from storage.inbox import SqlInbox
 from storage.inbox_writer import InboxWriter, inbox_writer
 from storage.oauth_states import SqlOAuthStates
+from storage.outage import Outage, short_reason, within
 
 run_worker_key = web.AppKey("run_worker", bool)
 worker_key = web.AppKey("inbox_worker", InboxWorker)
@@ -65,6 +68,7 @@ run_jobs_key = web.AppKey("run_jobs", bool)
 logger = logging.getLogger(__name__)
 
 VENUE_CACHE_SECONDS = 30.0  # a venue's id and secret, read once per half minute, not per request
+VENUE_LOOKUP_DEADLINE_SECONDS = 1.5  # then 503: with the writer's 2.5 s, an answer within 4 s
 # Events claimed and booked at once: larger batches book faster, but hold SQLite's write turn,
 # which the webhooks' commits wait for, longer (`make bench` measured 16, 64 and 128).
 WORKER_BATCH = 64
@@ -101,9 +105,11 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
             processor = event_processor(
                 database, clock.now, metrics, readers=pos.readers(), retry=retry
             )
-            jobs = pos.jobs(database, clock.now) if app.get(run_jobs_key, True) else []
+            inbox = SqlInbox(database.engine)
+            run_jobs = app.get(run_jobs_key, True)
+            jobs = worker_jobs(settings, database, inbox, pos, clock.now) if run_jobs else []
             worker = InboxWorker(
-                SqlInbox(database.engine),
+                inbox,
                 processor.process_many,
                 clock.now,
                 on_lag=metrics.lag,
@@ -111,6 +117,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
                 batch=WORKER_BATCH,
                 gather_seconds=GATHER_SECONDS,
                 defer_to=lambda: writer.load.share() > WEBHOOKS_FIRST_SHARE,
+                outage=database.outage,
             )
             app[worker_key] = worker
             logger.info("booking webhooks in this process (batches of %d)", WORKER_BATCH)
@@ -124,7 +131,7 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
         if shopify is not None:
             doors["shopify"] = PosDoor(shopify.provider, shopify.shop_venue)
         app[webhook_doors_key] = WebhookDoors(
-            sink=_Sink(writer),
+            sink=_Sink(writer, database.outage),
             venue_door=VenueDoors(database).get,
             now=clock.now,
             counters=metrics,
@@ -168,35 +175,88 @@ def install_webhooks(app: web.Application, settings: Settings, *, worker: bool =
     app.cleanup_ctx.append(webhooks_ctx)
 
 
+def worker_jobs(
+    settings: Settings,
+    database: Database,
+    inbox: SqlInbox,
+    pos: PosParts,
+    now: Callable[[], datetime],
+) -> list[Job]:
+    """The scheduled jobs every worker runs: the daily prune of old bodies (app/retention.py)
+    and each POS's (reconciliation, Square's daily menu)."""
+    return [BodyPruner(inbox, settings.event_retention, now).run, *pos.jobs(database, now)]
+
+
 class _Sink:
-    def __init__(self, writer: InboxWriter) -> None:
+    """The writer, as the routes' `EventSink`; a refusal for the database's sake is counted in
+    its outage (logged once), not logged per webhook."""
+
+    def __init__(self, writer: InboxWriter, outage: Outage) -> None:
         self._writer = writer
+        self._outage = outage
 
     async def submit(self, event: RawEvent) -> SubmitResult:
-        return await self._writer.submit(event)
+        started = self._outage.now()
+        try:
+            return await self._writer.submit(event)
+        except DatabaseUnavailable as error:
+            self._outage.failed("storing a webhook", error, started=started)
+            raise
 
 
 class VenueDoors:
     """Venue slug -> id and webhook secret, cached briefly (on SQLite every read takes the write
-    lock, so a query per webhook would queue behind the writer)."""
+    lock, so a query per webhook would queue behind the writer).
 
-    def __init__(self, database: Database, *, ttl: float = VENUE_CACHE_SECONDS) -> None:
+    A lookup the database does not answer within `deadline` is a 503 (the POS retries); it goes
+    on in the background, and the webhooks for that venue meanwhile wait on it, not on a query
+    of their own each, so a hung database does not collect a connection per webhook.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        ttl: float = VENUE_CACHE_SECONDS,
+        deadline: float = VENUE_LOOKUP_DEADLINE_SECONDS,
+    ) -> None:
         self._database = database
         self._ttl = ttl
+        self._deadline = deadline
         self._cache: dict[str, tuple[float, VenueDoor]] = {}
+        # The lookup in flight per venue, and when it began (on the outage's clock).
+        self._lookups: dict[str, tuple[asyncio.Future[VenueDoor | None], float]] = {}
 
     async def get(self, slug: str) -> VenueDoor | None:
         cached = self._cache.get(slug)
         if cached is not None and time.monotonic() - cached[0] < self._ttl:
             return cached[1]
+        outage = self._database.outage
+        lookup, started = self._lookups.get(slug) or (None, outage.now())
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._lookup(slug))
+            self._lookups[slug] = (lookup, started)
+            lookup.add_done_callback(lambda done: self._finished(slug, done))
         try:
-            async with self._database.unit_of_work() as uow:
-                venue = await uow.venues.get(slug)
-                secret = await uow.venues.webhook_secret(slug)
+            # Shielded: one webhook giving up (its client left) must not cancel the others' lookup.
+            return await within(self._deadline, asyncio.shield(lookup), "venue lookup")
         except NotFound:
             return None
         except Exception as error:
-            raise DatabaseUnavailable(f"venue lookup failed: {type(error).__name__}") from error
+            if not outage.failed("venue lookup", error, started=started):
+                logger.error("venue lookup failed: %s", short_reason(error))
+            raise DatabaseUnavailable(f"venue lookup failed: {short_reason(error)}") from error
+
+    def _finished(self, slug: str, lookup: asyncio.Future[VenueDoor | None]) -> None:
+        self._lookups.pop(slug, None)
+        if not lookup.cancelled():
+            lookup.exception()  # seen: whoever still waits reads it; nobody may
+
+    async def _lookup(self, slug: str) -> VenueDoor | None:
+        async with self._database.unit_of_work() as uow:
+            venue = await uow.venues.get(slug)
+            secret = await uow.venues.webhook_secret(slug)
+        self._database.outage.answered()
         if venue.archived_at is not None:
             return None  # an archived venue takes no more webhooks: 404, as no venue
         door = VenueDoor(venue_id=venue.id, webhook_secret=secret, currency=venue.currency)

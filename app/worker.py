@@ -10,6 +10,10 @@ events (SKIP LOCKED on PostgreSQL) and a crashed worker's leases expire.
   or two events would cost a claim and two transactions apiece, and on SQLite every one of them
   delays the webhooks' own commits. A tenth of a second later, one round books them all.
 - A failing claim (database down) backs off 1, 2, 4, ... up to 30 s; the loop never dies of it.
+  An outage is the database's `Outage` to log, once (storage/outage.py), not a line per retry.
+- Leases are short (`LEASE_SECONDS`) and renewed every quarter of that while a batch is in hand:
+  a worker that is killed stops renewing, and its events are claimed again by another within
+  the lease plus one poll, however long a healthy batch takes.
 - `stop()` lets the batch in hand finish (its booking is one short transaction), then returns.
 - Webhooks first (`defer_to`): while it answers True, a batch waits, up to `max_defer_seconds`.
   The service wires it to "the inbox writer was busy most of the last half second": when the
@@ -35,7 +39,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from engine.inbox import Inbox, StoredEvent, loop_backoff
+from engine.inbox import EventId, Inbox, StoredEvent, loop_backoff
+from storage.outage import Outage
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,9 @@ TICK_MARGIN_SECONDS = 1.0  # past the slot's start, so a tick never lands in the
 LAG_EVERY_SECONDS = 5.0
 DEFER_POLL_SECONDS = 0.01
 SMALL_BATCH = 8  # booked while the webhooks still press after `max_defer_seconds`
+# A killed worker's events are claimed again within the lease plus a poll (issue: within 30 s).
+LEASE_SECONDS = 20.0
+RENEWALS_PER_LEASE = 4
 
 
 def worker_name() -> str:
@@ -63,7 +71,7 @@ class InboxWorker:
         *,
         owner: str | None = None,
         batch: int = 20,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = LEASE_SECONDS,
         poll_seconds: float = 2.0,
         on_lag: Callable[[timedelta], None] | None = None,
         jobs: Sequence[Job] = (),
@@ -71,7 +79,11 @@ class InboxWorker:
         gather_seconds: float = 0.0,
         defer_to: Callable[[], bool] | None = None,
         max_defer_seconds: float = 2.0,
+        outage: Outage | None = None,
+        renew_every: float | None = None,
     ) -> None:
+        """`renew_every`: seconds between lease renewals while a batch is in hand (default a
+        quarter of the lease)."""
         self.owner = owner or worker_name()
         self._inbox = inbox
         self._process = process
@@ -85,6 +97,8 @@ class InboxWorker:
         self._gather_seconds = gather_seconds
         self._defer_to = defer_to
         self._max_defer_seconds = max_defer_seconds
+        self._outage = outage or Outage()
+        self._renew_every = renew_every or lease_seconds / RENEWALS_PER_LEASE
         self._lag_at = float("-inf")
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -121,9 +135,11 @@ class InboxWorker:
             except Exception as error:
                 failures += 1
                 delay = loop_backoff(failures)
-                logger.error("inbox worker: %s; retrying in %.0f s", _short(error), delay)
+                if not self._outage.failed("inbox worker", error):
+                    logger.error("inbox worker: %s; retrying in %.0f s", _short(error), delay)
                 await self._sleep(delay)
                 continue
+            self._outage.answered()
             if handled < limit:  # nothing more is due: wait for a wake or the next poll
                 await self._sleep(self._poll_seconds)
                 if self._gather_seconds and not self._stopping:
@@ -135,7 +151,12 @@ class InboxWorker:
         limit = self._batch if limit is None else limit
         events = await self._inbox.claim(limit, self.owner, self._lease_seconds, self._now())
         if events:
-            await self._process(events, self.owner)
+            renewing = asyncio.create_task(self._renew([e.id for e in events]), name="renew")
+            try:
+                await self._process(events, self.owner)
+            finally:
+                renewing.cancel()
+                await asyncio.gather(renewing, return_exceptions=True)
         loop = asyncio.get_running_loop()
         # Every few seconds at most: on SQLite it is one more transaction at the write lock, and
         # it reads every pending event.
@@ -143,6 +164,18 @@ class InboxWorker:
             self._lag_at = loop.time()
             self._on_lag(await self._inbox.lag(self._now()))
         return len(events)
+
+    async def _renew(self, ids: list[EventId]) -> None:
+        """Extend the batch's leases until cancelled (the batch is done). A renewal that fails
+        is retried at the next; at worst the lease runs out and another worker books the events
+        too, which books nothing twice (bookings are idempotent per line)."""
+        while True:
+            await asyncio.sleep(self._renew_every)
+            try:
+                await self._inbox.renew(ids, self.owner, self._lease_seconds, self._now())
+            except Exception as error:
+                if not self._outage.failed("renewing leases", error):
+                    logger.warning("inbox worker: leases not renewed: %s", _short(error))
 
     async def _defer(self) -> bool:
         """Wait while `defer_to` says so; True when it still does after `max_defer_seconds`."""
@@ -174,8 +207,9 @@ class InboxWorker:
             for job in self._jobs:
                 try:
                     await job()
-                except Exception:
-                    logger.exception("worker job failed")
+                except Exception as error:
+                    if not self._outage.failed("a scheduled job", error):
+                        logger.exception("worker job failed")
             await asyncio.sleep(self.until_next_tick())
 
     def until_next_tick(self) -> float:

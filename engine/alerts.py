@@ -71,6 +71,8 @@ class AlertKind(StrEnum):
     """A POS item (modifier) took a mapping (rule) made by name before it was ever seen."""
     REFUSED = "refused"
     """Data barback refused for good: an event that cannot book, a refund beyond its sale."""
+    DISCONNECTED = "disconnected"
+    """A POS connection was revoked (by the POS) or disconnected (by a manager)."""
 
 
 class OutboxState(StrEnum):

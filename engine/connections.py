@@ -1,4 +1,5 @@
-"""POS connections: a venue's OAuth grant on a POS account, and where its poller left off.
+"""POS connections: a venue's OAuth grant on a POS account, where its poller left off, and whether
+it still holds (a POS may revoke it; a manager may `disconnect` it).
 
 A connection binds one POS account (`merchant_id`, with its `location_ids`) to one venue; webhooks
 and polled orders of that account book into that venue. Tokens never show in a `repr`; storage
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from engine.venue import Venue
+from engine.venue import Venue, VenueId
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,13 @@ class PosConnection:
     expires_at: datetime | None
     cursor: str | None = None
     """The reconciliation poller's position (an ISO 8601 instant for Square); None: never ran."""
+    revoked_at: datetime | None = None
+    """When the POS revoked barback's access or a manager disconnected it: nothing is read from
+    the account any more and its tokens are forgotten, until a new consent (`connect`)."""
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
 
 
 class ConnectionRepository(Protocol):
@@ -60,6 +68,22 @@ class ConnectionRepository(Protocol):
     async def remove(self, provider: str, merchant_id: str) -> int | None:
         """Unbind the account (the POS took barback's access back); the venue it was bound to,
         or None when it was not bound."""
+        ...
+
+
+class VenueConnections(Protocol):
+    """A unit of work's view of the POS connections, in its transaction (revocation writes the
+    connection, the alert and the audit entry together)."""
+
+    async def venue_of(self, provider: str, merchant_id: str) -> VenueId | None:
+        """The venue the account is connected to (revoked or not); None: not connected."""
+        ...
+
+    async def revoke(
+        self, venue_id: VenueId, provider: str, now: datetime, *, merchant_id: str | None = None
+    ) -> Sequence[str]:
+        """Mark the venue's active connections to `provider` revoked (only `merchant_id`'s when
+        given) and forget their tokens; the accounts this call revoked, none when already so."""
         ...
 
 

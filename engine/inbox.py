@@ -79,6 +79,9 @@ class StoredEvent:
     lease_until: datetime | None
     last_error: str | None
     processed_at: datetime | None
+    pruned_at: datetime | None = None
+    """When its body and headers were emptied, kept no longer than the retention (see
+    `Inbox.prune_bodies`); a pruned event cannot be booked again."""
 
     def status(self, now: datetime) -> str:
         """The state as `barback events` shows it: a live lease reads as "processing"."""
@@ -184,6 +187,13 @@ class Inbox(Protocol):
         """Lease up to `limit` due events (oldest first); no two claimers get the same one."""
         ...
 
+    async def renew(
+        self, event_ids: Sequence[EventId], owner: str, lease_seconds: float, now: datetime
+    ) -> int:
+        """Extend `owner`'s leases on these events to `now + lease_seconds` (a batch still in
+        hand); how many it still held."""
+        ...
+
     async def mark_done(self, event_id: EventId, owner: str, now: datetime) -> bool: ...
 
     async def mark_failed(
@@ -206,7 +216,13 @@ class Inbox(Protocol):
         ...
 
     async def replay(self, event_id: EventId, now: datetime) -> None:
-        """Make the event due again with a fresh retry budget; raises `NotFound`."""
+        """Make the event due again with a fresh retry budget; raises `NotFound`, and
+        `InvalidInput` when its body was pruned (there is nothing left to book)."""
+        ...
+
+    async def prune_bodies(self, before: datetime, now: datetime) -> int:
+        """Empty the body and headers of every event finished (done or skipped) before `before`;
+        how many. Pending and failed events keep theirs: they may still be booked."""
         ...
 
     async def replay_failed(self, now: datetime) -> int:

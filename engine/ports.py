@@ -30,6 +30,7 @@ from engine.catalog import (
     ServingSize,
 )
 from engine.catalog_view import CatalogAtClose, CatalogHistory
+from engine.connections import VenueConnections
 from engine.depletion import Booking
 from engine.inventory import Variance
 from engine.ledger_repository import LedgerRepository  # counts, drafts, deliveries, waste
@@ -386,6 +387,11 @@ class UnitOfWork(Protocol):
     @property
     def alerts(self) -> AlertRepository:
         """Alert arming states and outbox rows (engine.alerts), in this transaction."""
+        ...
+
+    @property
+    def connections(self) -> VenueConnections:
+        """POS connections' revocation (engine.connections), in this transaction."""
         ...
 
     async def __aenter__(self) -> Self: ...

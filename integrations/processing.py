@@ -122,7 +122,11 @@ class EventProcessor:
         book_many: BookManyFn | None = None,
         on_outcome: Callable[[str, Outcome], None] | None = None,
         on_refused: RefusedFn | None = None,
+        unavailable: Callable[[BaseException], bool] | None = None,
     ) -> None:
+        """`unavailable(error)`: whether an error means our database cannot be reached; such an
+        error is not the event's failure (no attempt is counted) and is raised to the worker,
+        which backs off; the events' leases run out and they are claimed again."""
         self._inbox = inbox
         self._readers = readers
         self._book = book
@@ -130,6 +134,7 @@ class EventProcessor:
         self._now = now
         self._on_outcome = on_outcome
         self._on_refused = on_refused
+        self._unavailable = unavailable
 
     async def process(self, event: StoredEvent, owner: str) -> Outcome:
         read = await self._read(event, owner)
@@ -209,6 +214,8 @@ class EventProcessor:
         return Outcome.DONE if done else Outcome.LOST
 
     async def _failure(self, event: StoredEvent, owner: str, error: Exception) -> Outcome:
+        if self._unavailable is not None and self._unavailable(error):
+            raise error
         if isinstance(error, InvalidInput | UpstreamRejected):
             reason = f"refused: {error}"  # written for people: no exception class name
             outcome = await self._fail(event, owner, reason, final=True)
@@ -248,4 +255,16 @@ def _receipts_only(read: Read) -> bool:
 
 
 def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    """The reason `barback events` shows: our errors' own words (written for people); for
+    anything else the driver's or library's message, without a class name, a statement or its
+    parameters (the log has the traceback under the event's id)."""
+    if isinstance(error, InvalidInput | NotFound | UpstreamUnavailable | NotConnected):
+        return str(error)
+    if isinstance(error, UpstreamRejected):
+        return str(error)
+    cause: BaseException = getattr(error, "orig", None) or error
+    # asyncpg's error, wrapped by SQLAlchemy's adapter whose text starts with the class path.
+    if cause.__cause__ is not None and "<class '" in str(cause):
+        cause = cause.__cause__
+    lines = str(cause).strip().splitlines()
+    return "unexpected error" + (f": {lines[0]}" if lines else " (see the log)")

@@ -8,8 +8,13 @@ booked books nothing. Then the cursor moves to `now`, the window's end.
 - The overlap (10 minutes) covers Square's eventually consistent search index and clocks that
   disagree: an order updated just before the last run's end but indexed after it is seen again.
 - A merchant never polled starts `first_look` (a day) back.
-- One merchant failing (token revoked, Square down) is logged and leaves its cursor alone, so
-  the next run retries the same window; the other merchants go on.
+- One merchant failing (Square down) is logged and leaves its cursor alone, so the next run
+  retries the same window; the other merchants go on.
+- Square refusing the merchant's credentials (`NotConnected`: the grant was revoked without the
+  webhook reaching us, or the token can no longer be refreshed) ends the connection through
+  `on_revoked`, as `oauth.authorization.revoked` does: the venue is alerted once and the merchant
+  is not polled again, instead of failing every five minutes forever. Revoked connections are
+  skipped.
 - An order that cannot be normalised is logged and left out (its webhook, if any, is in
   `barback events --failed`); it does not hold the cursor back forever.
 - A return whose sale is not booked yet (the search lists by update time, and a sale can be
@@ -29,6 +34,7 @@ from typing import Protocol
 
 from engine.connections import ConnectionRepository, PosConnection
 from engine.errors import InvalidInput
+from integrations.errors import NotConnected
 from integrations.processing import Waiting
 from integrations.provider import Booked, Skip, TokenSource
 from integrations.square.client import MAX_LOCATIONS, SquareClient
@@ -92,6 +98,7 @@ class SquareReconciler:
         first_look: timedelta = FIRST_LOOK,
         runs: JobRuns | None = None,
         every: timedelta = EVERY,
+        on_revoked: Callable[[str, str], Awaitable[object]] | None = None,
     ) -> None:
         """`runs`: claim each venue's slot so one process in many runs it (None: always run)."""
         self._client = client
@@ -103,6 +110,7 @@ class SquareReconciler:
         self._first_look = first_look
         self._runs = runs
         self._every = every
+        self._on_revoked = on_revoked
 
     async def run(self) -> list[Reconciled]:
         """Reconcile every connected merchant whose venue's slot this call claims."""
@@ -110,7 +118,8 @@ class SquareReconciler:
         slot = Slot.holding(self._now(), self._every)
         by_venue: dict[int, list[PosConnection]] = {}
         for connection in await self._connections.all(PROVIDER):
-            by_venue.setdefault(connection.venue_id, []).append(connection)
+            if connection.active:
+                by_venue.setdefault(connection.venue_id, []).append(connection)
         for venue_id, connections in by_venue.items():
             if not await self._claim(slot, venue_id):
                 logger.debug("Square reconciliation: slot %s taken", slot.job)
@@ -146,12 +155,28 @@ class SquareReconciler:
         try:
             return await self.reconcile(connection)
         except Exception as error:
-            logger.warning(
-                "Square reconciliation failed: %s",
-                type(error).__name__,
-                extra={"merchant": connection.merchant_id},
-            )
+            if isinstance(error, NotConnected) and self._on_revoked is not None:
+                await self._revoked(connection, error)
+            else:
+                logger.warning(
+                    "Square reconciliation failed: %s",
+                    type(error).__name__,
+                    extra={"merchant": connection.merchant_id},
+                )
             return Reconciled(connection.merchant_id, 0, 0, failed=True)
+
+    async def _revoked(self, connection: PosConnection, refused: NotConnected) -> None:
+        assert self._on_revoked is not None
+        logger.warning(
+            "Square refused barback's credentials: the connection is ended (%s)",
+            refused,
+            extra={"merchant": connection.merchant_id},
+        )
+        reason = "Square refused barback's credentials (the access was revoked or expired)"
+        try:
+            await self._on_revoked(connection.merchant_id, reason)
+        except Exception as error:  # the database is down: the next run tries again
+            logger.warning("Square reconciliation: connection not ended (%s)", error)
 
     async def reconcile(self, connection: PosConnection) -> Reconciled:
         now = self._now()

@@ -21,7 +21,8 @@ after 8 failed deliveries; the worker marks it `skipped` with the reason, visibl
 events`, and replayable once the account is connected.
 
 The sink failing (database down, writer overloaded) is a 503 so the POS retries. Every refusal is
-counted (`WebhookCounters.rejected`) and logged with its reason, never a secret or the body.
+counted (`WebhookCounters.rejected`) and logged with its reason, never a secret or the body; a 503
+only at DEBUG, since the database's outage is logged once by whoever saw it.
 """
 
 from __future__ import annotations
@@ -289,9 +290,9 @@ def _refuse(
 
 def _unavailable(doors: WebhookDoors, provider: str, error: Exception) -> web.Response:
     doors.counters.rejected(provider, "unavailable")
-    logger.error(
-        "webhook not stored, answering 503: %s", type(error).__name__, extra={"provider": provider}
-    )
+    # DEBUG: the sink and the venue lookup report the database's outage, logged once for all the
+    # webhooks it costs (app/webhooks.py); a line per webhook would bury it.
+    logger.debug("webhook not stored, answering 503: %s", error, extra={"provider": provider})
     return web.json_response(
         {"error": "unavailable", "reason": "try again later"},
         status=503,

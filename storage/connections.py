@@ -2,6 +2,10 @@
 
 The key is `BARBACK_SECRET_KEY` (passed in as a `Fernet`); a database copied without it holds no
 usable token. Each method is its own short transaction on the engine.
+
+`SqlVenueConnections` is the unit of work's side (revocation, in the caller's transaction). A
+revoked connection keeps its row (who, when, which locations) but not its tokens: both are
+emptied, and read back as empty. A new consent (`save`) brings the connection back.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from sqlalchemy import Row, Select, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from engine.connections import PosConnection
+from engine.venue import VenueId
 from storage.dialects import insert_for
 from storage.tables import pos_connections as table
 from storage.tables import venues
@@ -43,6 +48,7 @@ class SqlConnections:
             "refresh_token": self._seal_optional(connection.refresh_token),
             "expires_at": connection.expires_at,
             "updated_at": now,
+            "revoked_at": None,
         }
         async with self._engine.begin() as db:
             statement = (
@@ -72,6 +78,7 @@ class SqlConnections:
         return None if row is None else self._from_row(row)
 
     async def all(self, provider: str) -> Sequence[PosConnection]:
+        """Every connection to `provider`, revoked ones included (`PosConnection.active`)."""
         async with self._engine.connect() as db:
             rows = await db.execute(
                 _open_venues().where(table.c.provider == provider).order_by(table.c.id)
@@ -123,6 +130,8 @@ class SqlConnections:
         return None if token is None else self._seal(token)
 
     def _open(self, sealed: str) -> str:
+        if not sealed:  # forgotten when the connection was revoked
+            return ""
         return self._fernet.decrypt(sealed.encode("ascii")).decode("utf-8")
 
     def _from_row(self, row: Row[Any]) -> PosConnection:
@@ -135,4 +144,37 @@ class SqlConnections:
             refresh_token=None if row.refresh_token is None else self._open(row.refresh_token),
             expires_at=row.expires_at,
             cursor=row.cursor,
+            revoked_at=row.revoked_at,
         )
+
+
+class SqlVenueConnections:
+    """`engine.connections.VenueConnections` on the unit of work's connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def venue_of(self, provider: str, merchant_id: str) -> VenueId | None:
+        venue_id = await self._connection.scalar(
+            select(table.c.venue_id).where(
+                table.c.provider == provider, table.c.merchant_id == merchant_id
+            )
+        )
+        return None if venue_id is None else VenueId(venue_id)
+
+    async def revoke(
+        self, venue_id: VenueId, provider: str, now: datetime, *, merchant_id: str | None = None
+    ) -> Sequence[str]:
+        statement = (
+            update(table)
+            .where(
+                table.c.venue_id == venue_id,
+                table.c.provider == provider,
+                table.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=now, updated_at=now, access_token="", refresh_token=None)
+            .returning(table.c.merchant_id)
+        )
+        if merchant_id is not None:
+            statement = statement.where(table.c.merchant_id == merchant_id)
+        return sorted(row.merchant_id for row in await self._connection.execute(statement))

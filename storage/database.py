@@ -9,7 +9,6 @@ pool.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,8 +17,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from storage.outage import DatabaseUnavailable, Outage, short_reason, within
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_turns import TurnTakingEngine
+
+__all__ = ["Database", "DatabaseUnavailable", "open_database"]
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -38,16 +40,14 @@ ASYNC_DRIVERS = {
 }
 
 
-class DatabaseUnavailable(Exception):
-    """The database did not answer: the caller should report 503 or retry, not crash."""
-
-
 class Database:
     """The process's handle on the database. Build it with `open_database`; close it once."""
 
     def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
         self.engine = engine
         self.schema = schema
+        self.outage = Outage()
+        """Whether it answers, as this process saw last (storage/outage.py)."""
 
     @property
     def dialect(self) -> Dialect:
@@ -67,12 +67,17 @@ class Database:
     async def ping(self, *, timeout: float = 5.0) -> None:
         """`SELECT 1`; raises `DatabaseUnavailable` when the database does not answer in time."""
         try:
-            async with asyncio.timeout(timeout), self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await within(timeout, self._select_one(), "ping", cancel_late=True)
+        except DatabaseUnavailable:
+            raise
         except Exception as error:
-            # Whatever the cause (refused, timed out, bad password, missing database), the answer
-            # for the caller is the same: the database cannot serve requests now.
-            raise DatabaseUnavailable(f"database unreachable: {error!r}") from error
+            # Whatever the cause (refused, bad password, missing database), the answer for the
+            # caller is the same: the database cannot serve requests now.
+            raise DatabaseUnavailable(f"database unreachable: {short_reason(error)}") from error
+
+    async def _select_one(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -127,7 +132,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         if in_memory
         else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
     )
-    engine = create_async_engine(url, echo=echo, **options)
+    # hide_parameters: a failing statement's error text would otherwise carry its values (receipt
+    # contents, webhook bodies) into logs and error messages.
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, **options)
     if not in_memory:
         # The inbox writer's thread writes the same file: connections take turns with it.
         engine = TurnTakingEngine(engine.sync_engine)
@@ -160,6 +167,7 @@ def _postgresql_engine(url: URL, *, schema: str | None, echo: bool) -> AsyncEngi
     return create_async_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,

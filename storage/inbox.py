@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Update, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.inbox import (
     DEFAULT_RETRY,
     EventId,
@@ -30,6 +30,7 @@ from storage.leases import claim_statement
 from storage.tables import webhook_events as events
 
 PENDING = EventState.PENDING.value
+PRUNE_BATCH = 500  # rows a prune transaction empties: short turns at SQLite's write lock
 
 
 class SqlInbox:
@@ -57,6 +58,24 @@ class SqlInbox:
             rows = (await connection.execute(statement)).all()
         # RETURNING promises no order; the worker books oldest first.
         return sorted((event_from_row(row) for row in rows), key=lambda e: e.id)
+
+    async def renew(
+        self, event_ids: Sequence[EventId], owner: str, lease_seconds: float, now: datetime
+    ) -> int:
+        if not event_ids:
+            return 0
+        lease_until = now + timedelta(seconds=lease_seconds)
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(events)
+                .where(
+                    events.c.id.in_(sorted(event_ids)),
+                    events.c.state == PENDING,
+                    events.c.lease_owner == owner,
+                )
+                .values(lease_until=lease_until, next_attempt_at=lease_until)
+            )
+        return result.rowcount
 
     async def mark_done(self, event_id: EventId, owner: str, now: datetime) -> bool:
         async with self._engine.begin() as connection:
@@ -113,6 +132,15 @@ class SqlInbox:
 
     async def replay(self, event_id: EventId, now: datetime) -> None:
         async with self._engine.begin() as connection:
+            pruned = await connection.scalar(
+                select(events.c.pruned_at).where(events.c.id == event_id)
+            )
+            if pruned is not None:
+                raise InvalidInput(
+                    f"event {event_id} was booked and its body pruned on {pruned:%Y-%m-%d}: "
+                    "there is nothing left to book again",
+                    hint="BARBACK_EVENT_RETENTION sets how long bodies are kept",
+                )
             result = await connection.execute(_replay(now).where(events.c.id == event_id))
         if result.rowcount == 0:
             raise event_not_found(event_id)
@@ -123,6 +151,27 @@ class SqlInbox:
                 _replay(now).where(events.c.state == EventState.FAILED.value)
             )
         return result.rowcount
+
+    async def prune_bodies(self, before: datetime, now: datetime) -> int:
+        # processed_at is set for done and skipped events only (a replay clears it), so the
+        # partial index on it finds exactly the finished events still holding a body.
+        total = 0
+        while True:
+            oldest = (
+                select(events.c.id)
+                .where(events.c.processed_at < before, events.c.pruned_at.is_(None))
+                .order_by(events.c.processed_at)
+                .limit(PRUNE_BATCH)
+            )
+            async with self._engine.begin() as connection:
+                result = await connection.execute(
+                    update(events)
+                    .where(events.c.id.in_(oldest.scalar_subquery()))
+                    .values(body=b"", headers={}, pruned_at=now)
+                )
+            total += result.rowcount
+            if result.rowcount < PRUNE_BATCH:
+                return total
 
     async def lag(self, now: datetime) -> timedelta:
         async with self._engine.connect() as connection:
@@ -227,6 +276,7 @@ def event_from_row(row: Row[Any]) -> StoredEvent:
         lease_until=row.lease_until,
         last_error=row.last_error,
         processed_at=row.processed_at,
+        pruned_at=row.pruned_at,
     )
 
 

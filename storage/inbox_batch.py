@@ -24,6 +24,12 @@ from storage.tables import webhook_events as events_table
 
 Key = tuple[str, str]
 
+# A batch on the async engine gives up after this long. A database that merely hangs (frozen,
+# overloaded) answers the batch when it returns, but a connection whose server vanished without a
+# word (a failover, a cut network) would otherwise hold the writer until TCP gives up, hours later.
+# The webhooks waiting on it were answered 503 long before (storage/inbox_writer.py).
+BATCH_TIMEOUT_SECONDS = 30.0
+
 
 class BatchWriter(Protocol):
     async def write(self, events: Sequence[RawEvent]) -> list[SubmitResult]:
@@ -122,7 +128,7 @@ class EngineBatches:
         self._engine = engine
 
     async def write(self, events: Sequence[RawEvent]) -> list[SubmitResult]:
-        async with self._engine.begin() as connection:
+        async with asyncio.timeout(BATCH_TIMEOUT_SECONDS), self._engine.begin() as connection:
             return await connection.run_sync(write_batch, events)
 
     async def close(self) -> None:
@@ -142,7 +148,7 @@ class SqliteThreadBatches:
 
     def __init__(self, url: URL) -> None:
         self._engine = create_engine(
-            url.set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0
+            url.set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0, hide_parameters=True
         )
         event.listen(self._engine, "connect", _on_connect)
         event.listen(self._engine, "begin", _on_begin)

@@ -22,9 +22,16 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from engine.inbox import RawEvent, SubmitResult, error_text
 from storage.database import Database, DatabaseUnavailable
 from storage.inbox_batch import BatchWriter, EngineBatches, SqliteThreadBatches
+from storage.outage import Outage
 from storage.write_turns import turn_of
 
 logger = logging.getLogger(__name__)
+
+# A webhook waits this long for its commit, then is answered 503 (the POS retries). A healthy
+# commit takes milliseconds (`make bench`'s p99 under saturation is about 0.1 s); a database that
+# hangs must not hold the POS for the whole outage. With the venue lookup's 1.5 s
+# (app/webhooks.py) a webhook is answered within 4 s whatever the database does.
+SUBMIT_DEADLINE_SECONDS = 2.5
 
 Waiting = tuple[RawEvent, "asyncio.Future[SubmitResult]"]
 
@@ -80,6 +87,9 @@ class InboxWriter:
         max_waiting: int = 10_000,
         on_commit: Callable[[], None] | None = None,
         turn: asyncio.Lock | None = None,
+        deadline: float = SUBMIT_DEADLINE_SECONDS,
+        outage: Outage | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._batches = batches
         # SQLite: the engine's write turn (storage/write_turns.py), taken before each batch.
@@ -89,6 +99,12 @@ class InboxWriter:
         # holding ever more requests and memory.
         self._max_waiting = max_waiting
         self._on_commit = on_commit
+        self._deadline = deadline
+        self._outage = outage or Outage()
+        self._clock = clock
+        # When the writer last made progress (a batch committed or failed), or became busy.
+        self._progress_at = clock()
+        self._in_flight = 0
         self._waiting: list[Waiting] = []
         # Busy from the first event waiting until the queue is empty again.
         self.load = BusyMeter()
@@ -113,18 +129,40 @@ class InboxWriter:
             await self._batches.close()
 
     async def submit(self, event: RawEvent) -> SubmitResult:
-        """Return once `event` is committed; raises `DatabaseUnavailable` when it was not stored."""
+        """Return once `event` is committed; raises `DatabaseUnavailable` when it was not stored
+        within the deadline (it may still be stored later: the POS's retry is then a duplicate).
+        While the writer is stuck on a database that does not answer, at once."""
         if self._task is None or self._stopping or self._task.done():
             raise DatabaseUnavailable("the inbox writer is not running")
         if len(self._waiting) >= self._max_waiting:
             raise DatabaseUnavailable("the inbox writer is overloaded")
-        future: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
+        if self.stalled():
+            raise DatabaseUnavailable(
+                f"the database has not answered the inbox writer for over {self._deadline:g} s",
+                since=self._progress_at,
+            )
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[SubmitResult] = loop.create_future()
+        late = loop.call_later(self._deadline, self._too_late, future)
+        future.add_done_callback(lambda _: late.cancel())
+        if not self._busy():
+            self._progress_at = self._clock()
         self._waiting.append((event, future))
         self.load.busy()
         self._wakeup.set()
-        # Not shielded: a caller that goes away (client disconnect) leaves its event queued, and
-        # storing it anyway is harmless, since the POS's retry will be a duplicate.
+        # A caller that goes away (client disconnect) or is answered at the deadline leaves its
+        # event queued, and storing it anyway is harmless: the POS's retry will be a duplicate.
         return await future
+
+    def _too_late(self, future: asyncio.Future[SubmitResult]) -> None:
+        _fail(future, DatabaseUnavailable(f"not stored within {self._deadline:g} s"))
+
+    def stalled(self) -> bool:
+        """Busy, and no batch has finished for longer than the deadline: the database hangs."""
+        return self._busy() and self._clock() - self._progress_at > self._deadline
+
+    def _busy(self) -> bool:
+        return bool(self._waiting) or self._in_flight > 0
 
     async def _run(self) -> None:
         batch: list[Waiting] = []
@@ -142,7 +180,12 @@ class InboxWriter:
                     # Sliced once the turn is ours: what arrived meanwhile goes in this batch.
                     batch = self._waiting[: self._max_batch]
                     del self._waiting[: self._max_batch]
-                    await self._store(batch)
+                    self._in_flight = len(batch)
+                    try:
+                        await self._store(batch)
+                    finally:
+                        self._in_flight = 0
+                        self._progress_at = self._clock()
         finally:
             # Cancelled (a hard shutdown): whoever still waits, on the batch in flight or in the
             # queue, learns the event may not be stored (answered futures are left alone).
@@ -166,6 +209,7 @@ class InboxWriter:
         except Exception as error:
             self._fail_all(batch, error)
             return
+        self._outage.answered()
         self._count(batch, results)
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():
@@ -183,7 +227,8 @@ class InboxWriter:
     def _fail_all(self, batch: list[Waiting], error: Exception) -> None:
         cause = _driver_error(error)
         reason = error_text(f"{type(cause).__name__}: {cause}")
-        logger.error("inbox writer could not store %d events: %s", len(batch), reason)
+        if not self._outage.failed("inbox writer", error):
+            logger.error("inbox writer could not store %d events: %s", len(batch), reason)
         self.stats.failed_events += len(batch)
         for _, future in batch:
             # A fresh exception each: one instance raised in many tasks would share a traceback.
@@ -230,4 +275,6 @@ def inbox_writer(
     else:
         batches = EngineBatches(database.engine)
     turn = turn_of(database.engine) if threaded else None
-    return InboxWriter(batches, on_commit=on_commit, max_batch=max_batch, turn=turn)
+    return InboxWriter(
+        batches, on_commit=on_commit, max_batch=max_batch, turn=turn, outage=database.outage
+    )

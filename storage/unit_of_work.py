@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from storage.alerts import SqlAlertRepository
 from storage.audit import SqlAuditLog
 from storage.catalog import SqlCatalogRepository
+from storage.connections import SqlVenueConnections
 from storage.ledger import SqlLedgerRepository
 from storage.pos_things import SqlPosRepository
 from storage.queries import SqlQueries
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     queries: SqlQueries
     alerts: SqlAlertRepository
     pos: SqlPosRepository
+    connections: SqlVenueConnections
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.queries = SqlQueries(connection, currencies)
         self.alerts = SqlAlertRepository(connection)
         self.pos = SqlPosRepository(connection)
+        self.connections = SqlVenueConnections(connection)
         return self
 
     async def __aexit__(

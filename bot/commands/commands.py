@@ -324,6 +324,13 @@ class Connect:
 
 
 @dataclass(frozen=True, slots=True)
+class Disconnect:
+    words: ClassVar[str] = "disconnect"
+    changes: ClassVar[bool] = True
+    provider: Provider
+
+
+@dataclass(frozen=True, slots=True)
 class ManagersAdd:
     words: ClassVar[str] = "managers add"
     changes: ClassVar[bool] = True
@@ -372,6 +379,7 @@ Command = (
     | SummaryPost
     | Use
     | Connect
+    | Disconnect
     | ManagersAdd
     | ManagersRemove
     | MenuImport

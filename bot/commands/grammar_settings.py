@@ -88,6 +88,11 @@ def _connect(cur: Cursor) -> c.Command:
     return c.Connect(provider, None if account is None else account.text)
 
 
+def _disconnect(cur: Cursor) -> c.Command:
+    provider = _last(cur, "POS", lambda t: choice(t.text, tuple(_PROVIDERS), "POS"))
+    return c.Disconnect(_PROVIDERS[provider])
+
+
 def _managers_add(cur: Cursor) -> c.Command:
     return c.ManagersAdd(_last(cur, "user", parse_user))
 
@@ -147,6 +152,13 @@ SETTINGS_SPECS: tuple[Spec, ...] = (
         "connect the POS (alone: which POS this barback can connect)",
         ("connect square", "connect toast 0cd990c9-fd74-461d-8468-de2a0919ccbb", "connect"),
         _connect,
+    ),
+    Spec(
+        c.Disconnect,
+        "disconnect square|toast|clover|shopify",
+        "stop reading the POS for this venue",
+        ("disconnect square",),
+        _disconnect,
     ),
     Spec(
         c.ManagersAdd,

@@ -147,6 +147,7 @@ ACTIONS: dict[str, str] = {
     "summary": "set the daily summary of",
     "connect": "connected",
     "venue.restock_refunds": "set refunds of",
+    "disconnect": "disconnected",
 }
 """How an audit action reads in an answer, by its longest listed prefix (`product.set.cost`
 reads as `product.set`); an action not listed is shown as it is."""

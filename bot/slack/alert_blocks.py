@@ -63,6 +63,8 @@ def render_alert(kind: AlertKind, payloads: Sequence[Payload]) -> list[SlackMess
         return _adopted(payloads[0])
     if kind is AlertKind.REFUSED:
         return _refused(payloads[0])
+    if kind is AlertKind.DISCONNECTED:
+        return _disconnected(payloads[0])
     return _unmapped(payloads)
 
 
@@ -121,6 +123,21 @@ def _restocked(payload: Payload) -> list[SlackMessage]:
     text = (
         f":white_check_mark: *{escape(str(payload['product']))}* is back above its reorder point "
         f"({payload['on_hand']} on hand, reorder point {payload['reorder_at']}), {_by(payload)}."
+    )
+    return _messages(text, section_blocks(text), "continued")
+
+
+def _disconnected(payload: Payload) -> list[SlackMessage]:
+    provider = escape(str(payload["provider"]))
+    venue = escape(str(payload["venue"]))
+    accounts = ", ".join(escape(str(a)) for a in payload.get("accounts") or [])
+    actor = payload.get("actor")
+    why = f"{escape(str(actor))} disconnected it" if actor else escape(str(payload["reason"]))
+    text = (
+        f":electric_plug: *barback no longer reads {provider}* for {venue}"
+        + (f" (account {accounts})" if accounts else "")
+        + f": {why}. Sales rung on {provider} are not recorded, so stock drifts, until a manager "
+        f"runs `{escape(str(payload['command']))}` again."
     )
     return _messages(text, section_blocks(text), "continued")
 

@@ -37,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.alert_blocks import render_alert
 from bot.slack.client import build_web_client
 from bot.slack.errors import NOT_INSTALLED, describe, error_code, is_final
-from bot.slack.loops import repeat
+from bot.slack.loops import LoopHealth, repeat
 from engine.alerts import AlertKind, Delivered, Outbox, OutboxMessage, OutboxState
 from engine.venue import VenueId
 
@@ -66,8 +66,10 @@ class SlackNotifier:
         batch: int = 20,
         lease_seconds: float = 120.0,
         poll_seconds: float = 2.0,
+        health: LoopHealth | None = None,
     ) -> None:
         self.owner = owner or dispatcher_name()
+        self._health = health
         self._outbox = outbox
         self._client_for = client_for
         self._now = now
@@ -78,7 +80,12 @@ class SlackNotifier:
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set; a failing claim (database down) backs off."""
         await repeat(
-            stop, self.run_once, every=self._poll_seconds, what="outbox dispatcher", logger=logger
+            stop,
+            self.run_once,
+            every=self._poll_seconds,
+            what="outbox dispatcher",
+            logger=logger,
+            health=self._health,
         )
 
     async def run_once(self) -> Delivered:

@@ -34,7 +34,7 @@ from bot.commands.views.sales import sales_chart
 from bot.slack.blocks import SlackMessage, escape, fallback, section_blocks
 from bot.slack.errors import NOT_INSTALLED, describe, error_code, is_final
 from bot.slack.files import post_chart
-from bot.slack.loops import repeat
+from bot.slack.loops import LoopHealth, repeat
 from bot.slack.notify import ClientFor, dispatcher_name
 from engine.errors import InvalidInput
 from engine.money import percent
@@ -177,8 +177,10 @@ class SummaryScheduler:
         owner: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
         poll_seconds: float = 30.0,
+        health: LoopHealth | None = None,
     ) -> None:
         self.owner = owner or dispatcher_name()
+        self._health = health
         self._uow_factory = uow_factory
         self._runs = runs
         self._client_for = client_for
@@ -195,6 +197,7 @@ class SummaryScheduler:
             what="summary scheduler",
             logger=logger,
             max_backoff=MAX_BACKOFF_SECONDS,
+            health=self._health,
         )
 
     async def run_once(self) -> list[JobRun]:

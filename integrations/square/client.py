@@ -212,7 +212,8 @@ class SquareClient:
         except (TimeoutError, aiohttp.ClientError) as error:
             log.warning("%s failed: %s", what, type(error).__name__)
             self._failed("unavailable")
-            raise UpstreamUnavailable(f"{what}: {type(error).__name__}") from None
+            # `barback events` shows this reason to people: words, not a class name.
+            raise UpstreamUnavailable(f"{what}: {_unreachable(error)}") from None
         log.debug("%s -> %s", what, status)
         if 200 <= status < 300:
             try:
@@ -263,3 +264,13 @@ def _rfc3339(at: datetime) -> str:
     if at.tzinfo is None:
         raise ValueError("search times must be timezone-aware")
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _unreachable(error: BaseException) -> str:
+    if isinstance(error, TimeoutError | aiohttp.ServerTimeoutError):
+        return "no answer in time"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return "could not connect"
+    if isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError):
+        return "the connection broke"
+    return "the request failed"

@@ -36,6 +36,8 @@ class SquareTokens:
         connection = await self._connections.get(provider, account)
         if connection is None:
             raise NotConnected(f"Square merchant {account} is not connected (run connect square)")
+        if not connection.active:
+            raise NotConnected(f"Square merchant {account} was disconnected (run connect square)")
         now = self._now()
         expires_at = connection.expires_at
         if (

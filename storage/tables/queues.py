@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from storage.tables.base import (
@@ -41,8 +42,18 @@ webhook_events = Table(
     Column("lease_owner", String(100)),
     Column("last_error", Text),
     instant("processed_at", nullable=True),
+    # Revision 0008: when the body and headers of a booked event were emptied (retention).
+    instant("pruned_at", nullable=True),
     UniqueConstraint("provider", "dedupe_key"),
     Index(None, "state", "next_attempt_at"),
+    # What the daily prune reads: finished events (processed_at is set for done and skipped
+    # only) whose body is still there; rows leave the index once pruned.
+    Index(
+        "ix_webhook_events_unpruned",
+        "processed_at",
+        sqlite_where=text("pruned_at IS NULL"),
+        postgresql_where=text("pruned_at IS NULL"),
+    ),
     one_of("state", ("pending", "done", "failed", "skipped")),
 )
 
@@ -100,6 +111,9 @@ pos_connections = Table(
     Column("cursor", Text),
     instant("created_at"),
     instant("updated_at"),
+    # Revision 0008: the POS revoked barback's access, or a manager disconnected it; no polling
+    # then, and the tokens are forgotten. A new consent clears it.
+    instant("revoked_at", nullable=True),
     UniqueConstraint("provider", "merchant_id"),
 )
 

@@ -288,6 +288,7 @@ CASES: list[tuple[str, c.Command]] = [
         "connect toast 0cd990c9-fd74-461d-8468-de2a0919ccbb",
         c.Connect("toast", "0cd990c9-fd74-461d-8468-de2a0919ccbb"),
     ),
+    ("disconnect square", c.Disconnect("square")),
     ("managers add <@U0123ABC|sam>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add <@U0123ABC>", c.ManagersAdd(c.UserRef("U0123ABC"))),
     ("managers add U0123ABC", c.ManagersAdd(c.UserRef("U0123ABC"))),

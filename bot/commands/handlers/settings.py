@@ -2,7 +2,8 @@
 
 `alerts ...`, `summary HH:MM <channel>` and `summary off` store settings through the settings use
 cases, from any front-end; a channel must then be given by id (the terminal cannot look a name
-up in Slack). `connect <pos>` answers the link that starts the POS's authorization.
+up in Slack). `connect <pos>` answers the link that starts the POS's authorization;
+`disconnect <pos>` ends it (engine/usecases/connections.py).
 `use`, `managers add|remove` and `summary post` act on Slack itself: `bot.slack` answers them
 (through `SessionContext.front_end_handlers`); elsewhere they say so.
 """
@@ -20,7 +21,7 @@ from bot.commands.replies import Reply
 from engine.connect_links import connect_link
 from engine.connections import PosOffer
 from engine.errors import InvalidInput
-from engine.usecases import settings
+from engine.usecases import connections, settings
 from engine.usecases.connections import connect_account
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ def _offers(offers: Mapping[str, PosOffer]) -> Reply:
     return Reply(summary=summary if hint is None else f"{summary}\n{hint}", data=data)
 
 
+async def disconnect(command: c.Disconnect, ctx: SessionContext) -> Reply:
+    return await apply(ctx, connections.disconnect, provider=command.provider)
+
+
 async def slack_only(command: c.Command, ctx: SessionContext) -> Reply:
     words = command.words
     hint = m.SLACK_ONLY_HINT.format(words=words)
@@ -142,6 +147,7 @@ SETTINGS = cast(
         c.SummarySchedule: summary_schedule,
         c.SummaryOff: summary_off,
         c.Connect: connect,
+        c.Disconnect: disconnect,
         c.SummaryPost: slack_only,
         c.Use: slack_only,
         c.ManagersAdd: slack_only,
