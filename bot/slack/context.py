@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts import render_png_async
@@ -99,6 +100,11 @@ class Who:
     @property
     def display(self) -> str:
         return self.user_id
+
+    @classmethod
+    def of(cls, context: AsyncBoltContext, channel_id: str | None) -> Who:
+        """The person behind a Bolt request (`channel_id`: where they typed, if anywhere)."""
+        return cls(str(context.team_id or ""), str(context.user_id or ""), channel_id or None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
-"""The Bolt listeners: `/barback`, its buttons, the mapping modal, product search, the App Home,
-and the count sheet (`bot.slack.count_listeners`).
+"""The Bolt listeners: `/barback`, its buttons, the App Home; the mapping modal
+(`bot.slack.mapping_listeners`) and the count sheet (`bot.slack.count_listeners`).
 
 Everything typed or clicked goes through `bot.commands.session.run` with a context from
 `SlackFrontEnd.session`, which decides the venue and the manager right per request, so a button
@@ -19,7 +19,6 @@ process already took (by `event_id`) with `X-Slack-No-Retry: 1` and does not run
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -35,35 +34,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import commands as c
 from bot.commands import grammar
-from bot.commands import messages as m
 from bot.commands.replies import ChartSpec, Document, Reply
-from bot.commands.session import SessionContext, run
+from bot.commands.session import run
 from bot.slack.answers import MORE_ACTION_ID, poster, read_more, rerunnable, send_pages
 from bot.slack.blocks import COMMAND_ACTION_ID, fallback
-from bot.slack.confirm import confirm
 from bot.slack.context import SlackFrontEnd, Who
 from bot.slack.count_listeners import CountSheetListeners
 from bot.slack.dashboard import dashboards
 from bot.slack.files import post_chart, post_document
 from bot.slack.home import HOME_PAGE_ACTION_ID, HOME_REFRESH_ACTION_ID, home_page, home_view
+from bot.slack.mapping_listeners import MappingListeners
 from bot.slack.modals import (
-    MAP_CALLBACK_ID,
-    PRODUCT_ACTION_ID,
-    Guess,
-    MappingTarget,
-    mapping_modal,
     mapping_request,
-    mapping_submission,
-    product_block_id,
-    product_options,
 )
 from bot.slack.pages import render_pages, reply_text
-from bot.slack.product_search import search_products
 from bot.slack.redelivery import RecentEvents
-from bot.slack.tables import fit
 from engine.errors import InvalidInput
-from engine.usecases.notify import mapping_guesses
-from engine.venue import Venue
 
 __all__ = ["Charts", "register"]
 
@@ -82,7 +68,6 @@ NO_FILE_HERE = (
     ":information_source: The file could not be posted here: invite me to this channel "
     "(`/invite @barback`) and ask again."
 )
-NO_MODAL = 'map needs the recipe here: map "{item}" = 1.5 oz <product>'
 
 
 class Charts(Protocol):
@@ -102,12 +87,11 @@ def register(
     """Add barback's listeners, middleware and error handler to `bolt`."""
     listeners = _Listeners(front_end, charts, request_id)
     listeners.counts.register(bolt)
+    listeners.mapping.register(bolt)
     bolt.middleware(listeners.drop_redelivered_events)
     bolt.command(command)(listeners.on_command)
     bolt.action(COMMAND_ACTION_ID)(listeners.on_button)
     bolt.action(MORE_ACTION_ID)(listeners.on_more)
-    bolt.options(PRODUCT_ACTION_ID)(listeners.on_product_search)
-    bolt.view(MAP_CALLBACK_ID)(listeners.on_mapping_submitted)
     bolt.event("app_home_opened")(listeners.on_home_opened)
     bolt.action(HOME_REFRESH_ACTION_ID)(listeners.on_home_refresh)
     bolt.action(HOME_PAGE_ACTION_ID)(listeners.on_home_refresh)
@@ -123,6 +107,7 @@ class _Listeners:
         self.request_id = request_id
         self.events = RecentEvents()
         self.counts = CountSheetListeners(front_end, self._after_ack)
+        self.mapping = MappingListeners(front_end, self._after_ack)
 
     # --- middleware and errors ---------------------------------------------------------------
 
@@ -184,7 +169,7 @@ class _Listeners:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        who = _who(context, command.get("channel_id"))
+        who = Who.of(context, command.get("channel_id"))
         text = str(command.get("text") or "").strip() or "help"
         answer = self._answer(text, who, client, respond, trigger_id=command.get("trigger_id"))
         await self._after_ack(answer, command, respond)
@@ -199,7 +184,7 @@ class _Listeners:
         context: AsyncBoltContext,
     ) -> None:
         await ack()
-        who = _who(context, context.channel_id)
+        who = Who.of(context, context.channel_id)
         text = str(action.get("value") or "")
         answer = self._answer(text, who, client, respond, trigger_id=body.get("trigger_id"))
         await self._after_ack(answer, body, respond)
@@ -217,7 +202,7 @@ class _Listeners:
         more = read_more(action.get("value"))
         if more is None or rerunnable(more.command) is None:
             return  # not a pager we made: nothing to run
-        who = _who(context, context.channel_id)
+        who = Who.of(context, context.channel_id)
 
         async def next_pages() -> None:
             ctx = await self.fe.session(more.command, who, client)
@@ -243,7 +228,7 @@ class _Listeners:
             await send_pages(post, render_pages(ctx), rerun=rerunnable(text))
             return
         if item is not None:
-            await self._open_mapping(item, ctx, who, client, respond, trigger_id)
+            await self.mapping.open(item, ctx, who, client, respond, trigger_id)
             return
         if _opens_count_sheet(text):
             await self.counts.open(ctx.venue, who, client, respond, trigger_id)
@@ -283,104 +268,13 @@ class _Listeners:
                 raise
             await respond(text=NO_CHART_HERE, response_type="ephemeral")
 
-    # --- the mapping modal -------------------------------------------------------------------
-
-    async def _open_mapping(
-        self,
-        item: str,
-        ctx: SessionContext,
-        who: Who,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-        trigger_id: str | None,
-    ) -> None:
-        refusal = None
-        if not ctx.actor.is_manager:
-            words = m.NOT_A_MANAGER.format(words="map")
-            refusal = Reply.refusal(words, "not_allowed", hint=m.NOT_A_MANAGER_HINT)
-        elif not trigger_id:
-            refusal = Reply.refusal(NO_MODAL.format(item=item), "invalid_input")
-        if refusal is not None:
-            post = poster(respond, client, channel_id=who.channel_id, user_id=who.user_id)
-            await send_pages(post, render_pages(refusal), rerun=None)
-            return
-        target, guesses = await self._mapping_target(ctx, item)
-        view = mapping_modal(target, guesses)
-        meta = json.loads(view["private_metadata"])
-        meta.update(channel=who.channel_id, response_url=respond.response_url)
-        view["private_metadata"] = json.dumps(meta)
-        await client.views_open(trigger_id=trigger_id, view=view)
-
-    async def _mapping_target(
-        self, ctx: SessionContext, item: str
-    ) -> tuple[MappingTarget, list[Guess]]:
-        """The POS item as last seen (its id, its spelling) and the engine's best guess at its
-        recipe (the same guess the unmapped alert shows)."""
-        async with ctx.uow() as uow:
-            things = await uow.queries.unmapped(ctx.venue.id)
-        wanted = item.casefold()
-        seen = next((t for t in things if t.name.casefold() == wanted), None)
-        target = MappingTarget(
-            ctx.slug,
-            seen.external_id if seen is not None else item,
-            seen.name if seen is not None else item,
-        )
-        guesses = await mapping_guesses(ctx.uow, ctx.clock, ctx.venue.id, target.pos_item)
-        return target, [Guess(g.product, g.quantity) for g in guesses if g.quantity]
-
-    async def on_product_search(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-    ) -> None:
-        venue = await self._modal_venue(body.get("view") or {}, _who(context, None))
-        names: list[str] = []
-        if venue is not None:
-            async with self.fe.uow() as uow:
-                names = [p.name for p in await uow.catalog.products(venue.id)]
-        await ack(options=product_options(search_products(str(body.get("value") or ""), names)))
-
-    async def _modal_venue(self, view: dict[str, Any], who: Who) -> Venue | None:
-        try:
-            slug = json.loads(view.get("private_metadata") or "{}").get("venue")
-        except ValueError:
-            slug = None
-        if isinstance(slug, str) and (venue := await self.fe.directory.venue(slug)) is not None:
-            return venue
-        return await self.fe.venue_for(who)
-
-    async def on_mapping_submitted(
-        self,
-        ack: AsyncAck,
-        view: dict[str, Any],
-        client: AsyncWebClient,
-        context: AsyncBoltContext,
-    ) -> None:
-        submission = mapping_submission(view)
-        if submission.command is None:
-            await ack(response_action="errors", errors=dict(submission.errors))
-            return
-        meta = json.loads(view.get("private_metadata") or "{}")
-        who = _who(context, meta.get("channel"))
-        venue = await self.fe.directory.venue(submission.target.venue)
-        ctx = await self.fe.session(submission.command, who, client, venue=venue)
-        reply = ctx if isinstance(ctx, Reply) else await run(submission.command, ctx)
-        if not reply.ok:
-            error = fit(reply_text(reply), 150)
-            await ack(response_action="errors", errors={product_block_id(1): error})
-            return
-        await ack()
-        await self._after_ack(confirm(reply, who, client, meta.get("response_url")), view)
-
     # --- App Home ----------------------------------------------------------------------------
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         if event.get("tab") == "home":
-            await self._publish_home(_who(context, None), client)
+            await self._publish_home(Who.of(context, None), client)
 
     async def on_home_refresh(
         self,
@@ -392,7 +286,7 @@ class _Listeners:
         """Refresh (the page shown) and the Previous/Next venues buttons: their value is a page."""
         await ack()
         page = home_page(action.get("value"))
-        await self._after_ack(self._publish_home(_who(context, None), client, page), {})
+        await self._after_ack(self._publish_home(Who.of(context, None), client, page), {})
 
     async def _publish_home(self, who: Who, client: AsyncWebClient, page: int = 0) -> None:
         venues = await self.fe.venues_of(who)
@@ -407,7 +301,3 @@ def _opens_count_sheet(text: str) -> bool:
         return isinstance(grammar.parse(text), c.CountSheet)
     except InvalidInput:
         return False
-
-
-def _who(context: AsyncBoltContext, channel_id: str | None) -> Who:
-    return Who(str(context.team_id or ""), str(context.user_id or ""), channel_id or None)

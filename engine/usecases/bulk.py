@@ -33,13 +33,12 @@ from engine.usecases.catalog import (
     TypedProduct,
     add_product_in,
     change_product_in,
-    map_thing_in,
     new_product,
-    recipe_items,
 )
 from engine.usecases.common import Change, VenueRef, load_venue, require_actor
 from engine.usecases.finding import pos_thing
 from engine.usecases.inputs import IngredientLike
+from engine.usecases.mapping import map_thing_in, recipe_items
 from engine.usecases.modifiers import rule_kind, rule_thing_in
 from engine.usecases.rules import RuleInput
 from engine.venue import Venue

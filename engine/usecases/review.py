@@ -20,8 +20,8 @@ from engine.identity import Arrival
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.records import PosKind, Sighting
 from engine.review import Guess, Known, guess
-from engine.usecases.catalog import map_thing_in, recipe_items
 from engine.usecases.common import Change, VenueRef, load_venue, require_actor
+from engine.usecases.mapping import map_thing_in, recipe_items
 from engine.usecases.modifiers import rule_kind, rule_thing_in
 from engine.venue import Venue
 
