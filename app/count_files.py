@@ -1,10 +1,7 @@
-"""The terminal's part of count sessions: the files. `count sheet <file.csv>` writes the sheet to
-fill in; `count import <file.csv>` reads a filled one and saves it as one count session.
-
-The grammar's handlers (`bot.commands.handlers.counting`) take and give text; these read and
-write the files around them, in the directory the command runs in. A sheet is never written over
-an existing file (it may hold a filled count); a file over the import bound is refused before it
-is read.
+"""The terminal's part of count sessions: `count sheet <file.csv>` writes the sheet to fill in,
+in the directory the command runs in (`count import` reads it back through the terminal's
+`FileSource`, as every import does). A sheet is never written over an existing file: it may hold
+a filled count.
 """
 
 from __future__ import annotations
@@ -14,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from bot.commands import commands as c
 from bot.commands import messages as m
-from bot.commands.csv_files import MAX_BYTES
-from bot.commands.handlers.counting import import_counts
 from bot.commands.replies import Reply
 from bot.commands.views.counts import count_sheet_json, count_sheet_reply, count_sheet_text
 from engine.usecases import count_sessions
@@ -28,7 +23,6 @@ def terminal_handlers() -> dict[type[c.Command], Handler]:
     """The handlers the terminal gives its sessions (`SessionContext.front_end_handlers`)."""
     return {
         c.CountSheet: count_sheet_file,  # type: ignore[dict-item]
-        c.CountImport: count_import_file,  # type: ignore[dict-item]
     }
 
 
@@ -50,24 +44,3 @@ async def count_sheet_file(command: c.CountSheet, ctx: SessionContext) -> Reply:
     n = len(sheet.lines)
     summary = m.COUNT_SHEET_WRITTEN.format(n=n, s="" if n == 1 else "s", file=command.file)
     return Reply(summary=summary, data={**count_sheet_json(sheet), "file": str(path)})
-
-
-async def count_import_file(command: c.CountImport, ctx: SessionContext) -> Reply:
-    path = Path(command.file).expanduser()
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return Reply.refusal(
-                f"{command.file} is larger than {MAX_BYTES // 1024} KiB", "invalid_input"
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Reply.refusal(f"there is no file {command.file}", "not_found")
-    except UnicodeDecodeError:
-        return Reply.refusal(
-            f"{command.file} is not UTF-8 text",
-            "invalid_input",
-            hint="save it as CSV UTF-8 (comma-separated values)",
-        )
-    except OSError as error:
-        return Reply.refusal(f"cannot read {command.file}: {error.strerror}", "invalid_input")
-    return await import_counts(text, ctx)

@@ -102,14 +102,18 @@ def words_namespace(venue: str | None, argv: list[str]) -> argparse.Namespace:
         chart=chart,
         problem=problem,
         # The service can answer it: a chart is drawn into a file here, a problem refused here,
-        # and an import's file is a path from this directory, which the service cannot see.
-        sendable=chart is None and problem is None and not _reads_a_file(words),
+        # and a file an import reads or `count sheet` writes is a path from this directory,
+        # which the service cannot see.
+        sendable=chart is None and problem is None and not _uses_a_file(words),
     )
 
 
-def _reads_a_file(words: list[str]) -> bool:
-    """`product import products.csv`, `map import`, `menu import`, `count import`."""
-    return len(words) > 1 and words[1].lower() == "import"
+def _uses_a_file(words: list[str]) -> bool:
+    """`product import products.csv`, `map import`, `menu import`, `count import`; and
+    `count sheet counts.csv`, which writes one."""
+    parts = " ".join(words).lower().split()  # `barback 'count import x.csv'` is one argument
+    second = parts[1] if len(parts) > 1 else ""
+    return second == "import" or (second == "sheet" and len(parts) > 2)
 
 
 def _quoted(arg: str) -> str:

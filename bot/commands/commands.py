@@ -223,8 +223,8 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class CountSheet:
-    """`count` / `count sheet [<file.csv>]`: Slack opens the count sheet; the terminal prints it
-    as CSV (or writes it to the file) to fill in. Reading only: the count is saved at submit."""
+    """`count` / `count sheet [<file.csv>]`: Slack opens the count sheet (or uploads the file);
+    the terminal prints it as CSV (or writes the file) to fill in. Reading only."""
 
     words: ClassVar[str] = "count sheet"
     changes: ClassVar[bool] = False

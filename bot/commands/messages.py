@@ -70,9 +70,11 @@ COUNT_SHEET_WRITTEN = (
     "wrote the count sheet of {n} product{s} to {file}: fill in the amount column "
     "(3.4 = containers, or 2550 ml), leave blank what you did not count, then: count import {file}"
 )
+COUNT_SHEET_SHARED = (
+    "the count sheet of {n} product{s}, as {file}: fill in the amount column (3.4 = containers, "
+    "or 2550 ml), leave blank what you did not count, share it here, then: count import {file}"
+)
 COUNT_SHEET_NONE = "no products to count yet: add one with product add"
-COUNT_FILE_TERMINAL = "{words} {file} reads and writes files: run it in a terminal"
-COUNT_FILE_TERMINAL_HINT = "barback --venue <venue> {words} {file}; in Slack, /barback count"
 
 # --- columns -------------------------------------------------------------------------------------
 

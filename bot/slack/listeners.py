@@ -296,8 +296,10 @@ class _Listeners:
 
 
 def _opens_count_sheet(text: str) -> bool:
-    """`count` or `count sheet [...]`: in Slack the sheet is a form (there are no files)."""
+    """`count` or `count sheet`: in Slack the sheet is a form (`count sheet counts.csv` is the
+    sheet as a file, uploaded to the channel by the grammar's own handler)."""
     try:
-        return isinstance(grammar.parse(text), c.CountSheet)
+        command = grammar.parse(text)
     except InvalidInput:
         return False
+    return isinstance(command, c.CountSheet) and command.file is None

@@ -90,6 +90,21 @@ def test_products_import_export_round_trip(bar: Barback, tmp_path: Path) -> None
     assert json.loads(history)["changes"][0]["new"] == {"cost": "$38.00"}
 
 
+def test_comments_go_above_the_header_and_a_name_may_start_with_a_hash(
+    bar: Barback, tmp_path: Path
+) -> None:
+    """Below the header every line is a row: `#1 Lager` as a spreadsheet saves it is a product,
+    not a comment, so an export imports back whole."""
+    sheet = "# the back bar, 2026-11-30\n\nname,container,cost\n#1 Lager,12 oz,1.10\n\n"
+    out = v(bar, "product", "import", write(tmp_path, "products.csv", sheet))[1]
+    assert out.startswith("imported products.csv: products 1 added")
+
+    exported = v(bar, "products", "--csv")[1]
+    assert "\n#1 Lager,354.882 ml,1.10," in exported  # exports write ml, exactly
+    out = v(bar, "product", "import", write(tmp_path, "again.csv", exported))[1]
+    assert out.startswith("imported again.csv: products 0 added, 0 changed, 1 unchanged")
+
+
 def test_menu_map_import_review_and_the_mapping_sheet(bar: Barback, tmp_path: Path) -> None:
     v(bar, "product", "import", write(tmp_path, "products.csv", PRODUCTS))
     v(bar, "serving", "shot", "=", "1.5", "oz")

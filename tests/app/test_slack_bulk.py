@@ -84,3 +84,27 @@ async def test_the_review_queue_comes_with_accept_and_edit_buttons(sw: SlackWorl
     assert accepted["text"].startswith("mapped 1 from the review queue"), accepted["text"]
     unmapped = await sw.ask("unmapped --json", user=STAFF)
     assert "Tito's Soda" not in json.dumps(unmapped.get("blocks", []))
+
+
+async def test_a_count_sheet_goes_out_as_a_file_and_comes_back_as_one_count(
+    sw: SlackWorld,
+) -> None:
+    """The paper count in Slack: the sheet is uploaded, filled in a spreadsheet, shared back and
+    imported as one count session, through the same file source as every import."""
+    answer = await sw.ask("count sheet counts.csv", user=STAFF)
+    assert "count import counts.csv" in answer["text"]
+    (upload,) = await sw.slack.wait_for_uploads("counts.csv")
+    assert upload.channel_id == CHANNEL and upload.data is not None
+    header, *rows = upload.data.decode().splitlines()
+    assert header == "product,category,container,expected,amount"
+    filled = [header] + [row + "3" if row.startswith("Tito's Vodka,") else row for row in rows]
+    sw.slack.share_file(CHANNEL, "counts.csv", "\n".join(filled).encode())
+
+    refused = await sw.ask("count import counts.csv", user=STAFF)
+    assert refused["text"].startswith(":warning:") and "manager" in refused["text"]
+
+    answer = await sw.ask("count import counts.csv", user=ADMIN)
+    assert answer["text"].startswith("counted 1 product at "), answer["text"]
+    stock = await reports.stock(sw.world.db.unit_of_work, sw.world.clock, "downtown")
+    (tito,) = [row for row in stock.rows if row.product.name == "Tito's Vodka"]
+    assert tito.on_hand_containers == 3 and tito.last_count_at is not None

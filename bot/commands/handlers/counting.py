@@ -1,27 +1,33 @@
 """The count sheet and count sessions: the sheet to fill in, and a filled one saved at once.
 
-Reading and writing files is the terminal's part (`app`): these handlers take and give text. A
-front-end without files (Slack) answers `count sheet` with its own form, and `count import` with
-the refusal below.
+`count import <file>` reads its file through the front-end's `FileSource` (a path in a terminal,
+a file shared in the channel in Slack), as every import does. Writing the sheet to a file is the
+terminal's part (`app.count_files`); Slack answers `count sheet` with its own form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import TYPE_CHECKING, cast
 
 from bot.commands import commands as c
-from bot.commands import messages as m
 from bot.commands.amounts import read_quantity
-from bot.commands.csv_files import read_rows
+from bot.commands.bulk.files import read_file
+from bot.commands.bulk.sheets import read_sheet
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
 from bot.commands.tokens import Cursor, tokenize
 from bot.commands.values import QuantityText
-from bot.commands.views.counts import count_session_reply, count_sheet_reply
+from bot.commands.views.counts import (
+    count_session_reply,
+    count_sheet_document,
+    count_sheet_reply,
+)
 from engine.count_sheets import CountEntry
 from engine.errors import InvalidEntries, InvalidInput
 from engine.usecases import count_sessions
+from engine.usecases.bulk import Problems
 
 if TYPE_CHECKING:
     from bot.commands.context import SessionContext
@@ -39,31 +45,34 @@ def read_amount(text: str) -> QuantityText:
 
 
 async def count_sheet(command: c.CountSheet, ctx: SessionContext) -> Reply:
+    """The sheet to fill in: printed, or handed over as a file (the terminal writes the file
+    itself: `app.count_files`)."""
+    sheet = await count_sessions.count_sheet(ctx.uow, ctx.clock, ctx.slug)
     if command.file is not None:
-        return _needs_files(command.words, command.file)
-    return count_sheet_reply(await count_sessions.count_sheet(ctx.uow, ctx.clock, ctx.slug))
+        return count_sheet_document(sheet, PurePath(command.file).name)
+    return count_sheet_reply(sheet)
 
 
 async def count_import(command: c.CountImport, ctx: SessionContext) -> Reply:
-    return _needs_files(command.words, command.file)
+    return await import_counts(await read_file(ctx, command.file), command.file, ctx)
 
 
-def _needs_files(words: str, file: str) -> Reply:
-    return Reply.refusal(
-        m.COUNT_FILE_TERMINAL.format(words=words, file=file),
-        "invalid_input",
-        hint=m.COUNT_FILE_TERMINAL_HINT.format(words=words, file=file),
+async def import_counts(data: bytes, file: str, ctx: SessionContext) -> Reply:
+    """A filled count sheet (CSV: product, amount; other columns ignored) as one count session.
+    Blank amounts are not counted. Every bad row (an unreadable amount, an unknown product, a
+    count of more than 10,000 containers) is named with its line; one refuses all."""
+    unreadable = Problems(file)
+    rows = read_sheet(
+        data,
+        file,
+        required=(PRODUCT, AMOUNT),
+        aliases=ALIASES,
+        other_columns=True,
+        problems=unreadable,
     )
-
-
-async def import_counts(text: str, ctx: SessionContext) -> Reply:
-    """A filled count sheet's text (CSV: product, amount; other columns ignored) as one count
-    session. Blank amounts are not counted. Every bad row (an unreadable amount, an unknown
-    product, a count of more than 10,000 containers) is named with its line; one refuses all."""
-    sheet = read_rows(text, required=(PRODUCT, AMOUNT), aliases=ALIASES)
-    refused = list(sheet.problems)
+    refused = [(f"line {line}", reason) for line, reason in unreadable.found]
     entries = []
-    for row in sheet.rows:
+    for row in rows:
         typed, product = row.get(AMOUNT), row.get(PRODUCT)
         if not typed:
             continue

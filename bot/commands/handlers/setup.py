@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from bot.commands import commands_setup as cs
+from bot.commands.bulk.files import read_file
 from bot.commands.bulk.mappings_file import read_mappings
 from bot.commands.bulk.menu_file import read_menu
 from bot.commands.bulk.products_file import read_products
@@ -14,29 +15,20 @@ from bot.commands.commands import Command
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
 from bot.commands.views.setup import accepted_reply, bulk_reply, menu_reply, review_reply
-from engine.errors import InvalidInput
 from engine.usecases import bulk, menus, review
 
 if TYPE_CHECKING:
     from bot.commands.context import SessionContext
 
-NO_FILES = "files cannot be read here"
-
-
-async def _file(ctx: SessionContext, name: str) -> bytes:
-    if ctx.files is None:
-        raise InvalidInput(NO_FILES, hint="import files in the terminal or in Slack")
-    return await ctx.files.read(name)
-
 
 async def menu_import(command: cs.MenuImport, ctx: SessionContext) -> Reply:
-    menu = read_menu(await _file(ctx, command.file), command.file, command.provider)
+    menu = read_menu(await read_file(ctx, command.file), command.file, command.provider)
     result = await menus.record_menu(ctx.uow, ctx.clock, ctx.slug, menu, actor=ctx.actor.audit_name)
     return menu_reply(result, ctx.slug, ctx.actor.display)
 
 
 async def product_import(command: cs.ProductImport, ctx: SessionContext) -> Reply:
-    rows = read_products(await _file(ctx, command.file), command.file)
+    rows = read_products(await read_file(ctx, command.file), command.file)
     result = await bulk.import_products(
         ctx.uow, ctx.clock, ctx.slug, rows, file=command.file, actor=ctx.actor.audit_name
     )
@@ -44,7 +36,7 @@ async def product_import(command: cs.ProductImport, ctx: SessionContext) -> Repl
 
 
 async def map_import(command: cs.MapImport, ctx: SessionContext) -> Reply:
-    rows = read_mappings(await _file(ctx, command.file), command.file)
+    rows = read_mappings(await read_file(ctx, command.file), command.file)
     result = await bulk.import_mappings(
         ctx.uow, ctx.clock, ctx.slug, rows, file=command.file, actor=ctx.actor.audit_name
     )

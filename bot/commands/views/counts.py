@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bot.commands import formats as f
 from bot.commands import messages as m
-from bot.commands.csv_files import write_rows
-from bot.commands.replies import Action, Column, Reply, Table
+from bot.commands.bulk.sheets import write_sheet
+from bot.commands.replies import Action, Column, Document, Reply, Table
 from bot.commands.views.variance import variance_json
 from engine.money import Cost
 from engine.usecases.count_sessions import CountSession, CountSheet
@@ -19,7 +19,7 @@ GLANCE = 10
 def count_sheet_text(sheet: CountSheet) -> str:
     """The sheet as CSV: product, category, container, expected (containers), amount (blank)."""
     venue = sheet.venue
-    return write_rows(
+    return write_sheet(
         m.COL_SHEET,
         (
             (
@@ -57,6 +57,16 @@ def count_sheet_reply(sheet: CountSheet) -> Reply:
     if not sheet.lines:
         return Reply(summary=m.COUNT_SHEET_NONE, data=count_sheet_json(sheet))
     return Reply(summary=count_sheet_text(sheet).rstrip("\n"), data=count_sheet_json(sheet))
+
+
+def count_sheet_document(sheet: CountSheet, file: str) -> Reply:
+    """The sheet handed over as a file named `file` (Slack uploads it to the channel)."""
+    if not sheet.lines:
+        return Reply(summary=m.COUNT_SHEET_NONE, data=count_sheet_json(sheet))
+    n = len(sheet.lines)
+    summary = m.COUNT_SHEET_SHARED.format(n=n, s="" if n == 1 else "s", file=file)
+    text = count_sheet_text(sheet)
+    return Reply(summary=summary, document=Document(file, text), data=count_sheet_json(sheet))
 
 
 def count_session_reply(session: CountSession, who: str) -> Reply:
