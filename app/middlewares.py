@@ -119,6 +119,11 @@ class AccessLogger(AbstractAccessLogger):
 
 def _route(request: web.BaseRequest) -> str:
     """The matched route's pattern (`/webhooks/generic/{venue}`): bounded, unlike the path."""
-    match_info = getattr(request, "match_info", None)
-    resource = None if match_info is None else match_info.route.resource
+    try:
+        match_info = request.match_info  # type: ignore[attr-defined]
+    except (AttributeError, AssertionError):
+        # A request refused before routing (a 431 for headers over 8 KB) has no match yet, and
+        # aiohttp asserts that it has one.
+        return UNMATCHED
+    resource = match_info.route.resource
     return UNMATCHED if resource is None else resource.canonical

@@ -3,10 +3,11 @@ code blocks: text that does not fit wraps onto further lines of its row; nothing
 a recipe, a change or a product's name reads whole.
 
 Columns are fitted first: the widest text (left-aligned) column gives way one character at a
-time until the row fits or every text column is down to `min_width`; numbers (right-aligned)
-shrink only when `numbers_shrink` and no text column can, and then wrap like text. Words wrap at
-spaces; a word longer than its column is broken across lines. A row of several lines keeps its
-cells side by side, top-aligned.
+time until the row fits or every text column is down to `min_width`. Numbers (right-aligned)
+never shrink: a figure broken over lines misreads, so a table with more columns than the width
+holds runs wider (a terminal wraps it, Slack scrolls it) rather than shredding them. Words wrap
+at spaces; a word longer than its column is broken across lines. A row of several lines keeps
+its cells side by side, top-aligned.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from bot.commands.replies import Table
 GAP = "  "
 
 
-def fit_widths(
-    table: Table, width: int, *, min_width: int, numbers_shrink: bool = False
-) -> list[int]:
+def fit_widths(table: Table, width: int, *, min_width: int) -> list[int]:
     """Each column's width: its widest cell or name, shrunk until a row fits in `width`."""
     widths = [
         max([len(_flat(column.name))] + [len(_flat(row[i])) for row in table.rows])
@@ -29,9 +28,9 @@ def fit_widths(
     ]
     excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
     while excess > 0:
-        shrinkable = [i for i, w in enumerate(widths) if w > min_width]
-        text = [i for i in shrinkable if table.columns[i].align == "left"]
-        pool = text or (shrinkable if numbers_shrink else [])
+        pool = [
+            i for i, w in enumerate(widths) if w > min_width and table.columns[i].align == "left"
+        ]
         if not pool:
             break  # too many columns for the width: the lines run long, nothing is lost
         widest = max(pool, key=lambda i: widths[i])
@@ -54,11 +53,9 @@ def row_lines(cells: Sequence[str], widths: Sequence[int], table: Table) -> list
     return lines
 
 
-def lay_out(
-    table: Table, width: int, *, min_width: int, numbers_shrink: bool = False
-) -> tuple[list[str], list[list[str]]]:
+def lay_out(table: Table, width: int, *, min_width: int) -> tuple[list[str], list[list[str]]]:
     """The header's lines and each row's lines."""
-    widths = fit_widths(table, width, min_width=min_width, numbers_shrink=numbers_shrink)
+    widths = fit_widths(table, width, min_width=min_width)
     header = row_lines(tuple(column.name for column in table.columns), widths, table)
     return header, [row_lines(row, widths, table) for row in table.rows]
 

@@ -26,7 +26,7 @@ Decisions where the rules are silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -37,20 +37,19 @@ from engine import bounds
 from engine.catalog import (
     Add,
     MappingId,
-    ModifierId,
     ModifierRule,
     Multiply,
     PosItemId,
     PriceOnly,
     ProductId,
     Recipe,
-    RuleId,
     Swap,
 )
 from engine.catalog_view import CatalogView
 from engine.errors import InvalidInput
 from engine.exact import div_half_even
 from engine.money import MICRO, Cost, Money
+from engine.movements import AppliedModifier, BookedLine, Movement, sum_movements
 from engine.quantity import Quantity
 from engine.receipt import (
     ModifierLine,
@@ -65,39 +64,6 @@ from engine.venue import Venue
 
 if TYPE_CHECKING:
     from engine.refunds import RefundBooking
-
-
-@dataclass(frozen=True, slots=True)
-class Movement:
-    """One product leaving the shelf for one line (or, negative, coming back)."""
-
-    product_id: ProductId
-    quantity: Quantity
-    cogs: Cost
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedModifier:
-    modifier_id: ModifierId
-    name: str
-    quantity: int
-    rule_id: RuleId | None
-    kind: str
-    """multiply | add | swap | price_only | unmapped"""
-
-
-@dataclass(frozen=True, slots=True)
-class BookedLine:
-    source_key: str
-    line_id: str
-    pos_item_id: PosItemId
-    name: str
-    mapping_id: MappingId
-    quantity: int
-    net_amount: Money
-    cogs: Cost
-    modifiers: tuple[AppliedModifier, ...]
-    movements: tuple[Movement, ...]
 
 
 class UnmappedKind(StrEnum):
@@ -179,15 +145,6 @@ class Booking:
     def movements(self) -> tuple[Movement, ...]:
         """Per product, summed over lines, by product id."""
         return sum_movements(m for line in self.lines for m in line.movements)
-
-
-def sum_movements(movements: Iterable[Movement]) -> tuple[Movement, ...]:
-    totals: dict[ProductId, Movement] = {}
-    for m in movements:
-        if (t := totals.get(m.product_id)) is not None:
-            m = Movement(m.product_id, t.quantity + m.quantity, t.cogs + m.cogs)
-        totals[m.product_id] = m
-    return tuple(totals[p] for p in sorted(totals))
 
 
 def book(

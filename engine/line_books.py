@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from engine.catalog import MappingId, PosItemId, ProductId
-from engine.depletion import BookedLine, Movement, sum_movements
 from engine.exact import div_half_even
 from engine.money import Cost
+from engine.movements import BookedLine, Movement, sum_movements
 from engine.quantity import Quantity
 
 

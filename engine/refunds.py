@@ -23,9 +23,9 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from engine.depletion import Movement
 from engine.line_books import LineBooks, difference, refund_target, restock_target
 from engine.money import Cost, Money
+from engine.movements import Movement
 from engine.receipt import Refund, business_day, validate_refund
 from engine.venue import Venue
 

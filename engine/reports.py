@@ -16,9 +16,10 @@ from typing import Literal
 
 from engine.alerts import RecipeGuess
 from engine.catalog import ModifierRule, Product, ProductId, Recipe
-from engine.depletion import Movement, Unmapped
+from engine.depletion import Unmapped
 from engine.inventory import Count, Receiving, Variance, Waste
 from engine.money import Cost, Money, gross_profit, pour_cost_pct
+from engine.movements import Movement
 from engine.quantity import Quantity
 from engine.records import AuditEntry, PosThing, Sighting
 from engine.venue import Venue

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from engine.catalog_view import CatalogView
-from engine.depletion import BookedLine, Booking, Correction, Movement, book, book_line
+from engine.depletion import Booking, Correction, book, book_line
 from engine.errors import InvalidInput
 from engine.line_books import (
     LineBooks,
@@ -36,6 +36,7 @@ from engine.line_books import (
     restock_target,
 )
 from engine.money import Cost, Money
+from engine.movements import BookedLine, Movement
 from engine.receipt import Receipt, ReceiptState, business_day
 from engine.refunds import RefundBooking, RefundedLine, after_refund
 from engine.venue import Venue
@@ -93,6 +94,11 @@ def _revise(
 ) -> Delivered:
     paid = receipt.state is ReceiptState.PAID
     fresh = book(receipt, catalog, books.lines.keys(), venue=venue) if paid else None
+    if fresh is not None:
+        # A line an earlier version left unmapped was tallied then: once per line, however
+        # many versions repeat it.
+        unseen = tuple(u for u in fresh.unmapped if u.source_key not in books.seen)
+        fresh = replace(fresh, unmapped=unseen)
     targets: dict[str, BookedLine] = {}
     for line in receipt.lines if paid else ():
         key = receipt.key(line)

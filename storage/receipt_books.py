@@ -20,9 +20,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from engine.catalog import MappingId, PosItemId, ProductId
-from engine.depletion import Movement, sum_movements
 from engine.line_books import LineBooks, ReceiptBooks
 from engine.money import Cost
+from engine.movements import Movement, sum_movements
 from engine.quantity import Quantity
 from engine.units import Dimension
 from engine.venue import VenueId

@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from engine.depletion import BookedLine, Booking, Correction, UnmappedKind
+from engine.depletion import Booking, Correction, UnmappedKind
 from engine.line_books import ReceiptBooks, VersionClaim
+from engine.movements import BookedLine
 from engine.refunds import RefundBooking
 from engine.venue import VenueId
 from storage import refund_rows

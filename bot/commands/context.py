@@ -13,10 +13,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.commands.bulk.files import FileSource
+from bot.commands.bulk.files import NO_FILES, FileSource
 from bot.commands.commands import Command
 from bot.commands.replies import Reply
 from engine.connections import PosOffer
+from engine.errors import InvalidInput
 from engine.ports import Clock, UnitOfWorkFactory
 from engine.venue import Venue
 
@@ -73,3 +74,9 @@ class SessionContext:
     @property
     def slug(self) -> str:
         return self.venue.slug
+
+    async def read_file(self, name: str) -> bytes:
+        """The file an import names, from this front-end (`files`)."""
+        if self.files is None:
+            raise InvalidInput(NO_FILES, hint="import files in the terminal or in Slack")
+        return await self.files.read(name)

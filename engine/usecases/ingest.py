@@ -20,11 +20,12 @@ from datetime import datetime
 from engine import bounds
 from engine.catalog import ModifierId, ModifierRule, PosItemId, ProductCost, ProductId, Recipe
 from engine.catalog_view import CatalogHistory, CatalogView
-from engine.depletion import BookedLine, Booking, Correction, Unmapped
+from engine.depletion import Booking, Correction, Unmapped
 from engine.errors import InvalidInput
 from engine.identity import Adoption
 from engine.line_books import ReceiptBooks, VersionClaim
 from engine.money import Cost, Money
+from engine.movements import BookedLine
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.receipt import Receipt, ReceiptState, Refund, business_day, validate_receipt
 from engine.revisions import deliver

@@ -30,12 +30,13 @@ from engine.alerts import (
     variance_over,
 )
 from engine.catalog import Product, ProductId
-from engine.depletion import BookedLine, Unmapped
+from engine.depletion import Unmapped
 from engine.display import format_containers, format_quantity
 from engine.exact import to_decimal
 from engine.forecast import WINDOW_DAYS, days_to_stockout, suggested_order
 from engine.inventory import Variance
 from engine.money import format_percent
+from engine.movements import BookedLine
 from engine.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from engine.quantity import Quantity
 from engine.receipt import business_day

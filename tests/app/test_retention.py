@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.config import ConfigError, Settings
+from app.pos_parts import PosParts
 from app.retention import BodyPruner
 from app.webhooks import worker_jobs
 from app.worker import InboxWorker
@@ -111,7 +112,7 @@ async def test_the_worker_prunes_at_start(database: Database, database_url: str)
     async def nothing(*_: object) -> None:
         return None
 
-    jobs = worker_jobs(settings, database, inbox, None, lambda: datetime.now(UTC))
+    jobs = worker_jobs(settings, database, inbox, PosParts(), lambda: datetime.now(UTC))
     worker = InboxWorker(inbox, nothing, lambda: datetime.now(UTC), jobs=jobs)
     worker.start()
     try:

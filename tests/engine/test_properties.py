@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from engine.bounds import MAX_LINES
 from engine.catalog import PosItemId, ProductCost, Recipe, RecipeItem
 from engine.catalog_view import catalog_at
-from engine.depletion import BookedLine, Booking, Unmapped, book
+from engine.depletion import Booking, Unmapped, book
 from engine.inventory import Count, Depletion, LedgerEntry, Receiving, Waste, on_hand
+from engine.movements import BookedLine
 from engine.quantity import Quantity
 from engine.receipt import Receipt
 from engine.versioning import supersede

@@ -226,3 +226,16 @@ def test_an_older_version_after_a_void_books_nothing() -> None:
     for order in ([v1, voided], [voided, v1]):
         ledger = run(list(order), VENUE)
         assert (ledger.figures()[0], ledger.counted) == ({}, 0)
+
+
+def test_an_unmapped_line_is_tallied_once_across_its_versions() -> None:
+    """Toast sends a check when it is paid and again when it closes (a newer version): the
+    unmapped Espresso Martini on it is one line seen, not two."""
+    books, tallied = None, []
+    for version in (1, 2, 3):
+        r = receipt("r1", line("l1"), line("l3", UNMAPPED), version=version)
+        done = deliver(r, catalog(), books, frozenset(), venue=VENUE, now=NOW)
+        assert done.booking is not None
+        tallied += [u.source_key for u in done.booking.unmapped]
+        books = done.books
+    assert tallied == ["square:r1:l3"]

@@ -15,7 +15,7 @@ import pytest
 import engine
 from engine.catalog import Add, PosItemId, ProductCost, Recipe, RecipeItem
 from engine.catalog_view import catalog_at
-from engine.depletion import Movement, UnmappedKind, book
+from engine.depletion import UnmappedKind, book
 from engine.errors import InvalidInput
 from engine.inventory import (
     Count,
@@ -29,6 +29,7 @@ from engine.inventory import (
 )
 from engine.line_books import LineBooks
 from engine.money import Cost, Money, percent_number, pour_cost_pct
+from engine.movements import Movement
 from engine.quantity import Quantity
 from engine.receipt import ReceiptState, Refund, RefundLine
 from engine.refunds import book_refund

@@ -7,12 +7,7 @@ is at most `MAX_FILE_BYTES`, and a missing or oversized file is an `InvalidInput
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
-
-from engine.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from bot.commands.context import SessionContext
+from typing import Protocol
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """2 MiB: a sheet of every bottle of a large back bar, or a 20,000-entry menu, fits many times."""
@@ -25,10 +20,3 @@ class FileSource(Protocol):
 
 
 NO_FILES = "files cannot be read here"
-
-
-async def read_file(ctx: SessionContext, name: str) -> bytes:
-    """The file an import names, from the session's front-end."""
-    if ctx.files is None:
-        raise InvalidInput(NO_FILES, hint="import files in the terminal or in Slack")
-    return await ctx.files.read(name)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, cast
 
 from bot.commands import commands as c
 from bot.commands.amounts import read_quantity
-from bot.commands.bulk.files import read_file
 from bot.commands.bulk.sheets import read_sheet
 from bot.commands.handlers.reading import AnyHandler
 from bot.commands.replies import Reply
@@ -54,7 +53,7 @@ async def count_sheet(command: c.CountSheet, ctx: SessionContext) -> Reply:
 
 
 async def count_import(command: c.CountImport, ctx: SessionContext) -> Reply:
-    return await import_counts(await read_file(ctx, command.file), command.file, ctx)
+    return await import_counts(await ctx.read_file(command.file), command.file, ctx)
 
 
 async def import_counts(data: bytes, file: str, ctx: SessionContext) -> Reply:

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from bot.commands import commands_setup as cs
-from bot.commands.bulk.files import read_file
 from bot.commands.bulk.mappings_file import read_mappings
 from bot.commands.bulk.menu_file import read_menu
 from bot.commands.bulk.products_file import read_products
@@ -22,13 +21,13 @@ if TYPE_CHECKING:
 
 
 async def menu_import(command: cs.MenuImport, ctx: SessionContext) -> Reply:
-    menu = read_menu(await read_file(ctx, command.file), command.file, command.provider)
+    menu = read_menu(await ctx.read_file(command.file), command.file, command.provider)
     result = await menus.record_menu(ctx.uow, ctx.clock, ctx.slug, menu, actor=ctx.actor.audit_name)
     return menu_reply(result, ctx.slug, ctx.actor.display)
 
 
 async def product_import(command: cs.ProductImport, ctx: SessionContext) -> Reply:
-    rows = read_products(await read_file(ctx, command.file), command.file)
+    rows = read_products(await ctx.read_file(command.file), command.file)
     result = await bulk.import_products(
         ctx.uow, ctx.clock, ctx.slug, rows, file=command.file, actor=ctx.actor.audit_name
     )
@@ -36,7 +35,7 @@ async def product_import(command: cs.ProductImport, ctx: SessionContext) -> Repl
 
 
 async def map_import(command: cs.MapImport, ctx: SessionContext) -> Reply:
-    rows = read_mappings(await read_file(ctx, command.file), command.file)
+    rows = read_mappings(await ctx.read_file(command.file), command.file)
     result = await bulk.import_mappings(
         ctx.uow, ctx.clock, ctx.slug, rows, file=command.file, actor=ctx.actor.audit_name
     )

@@ -43,6 +43,7 @@ METHODS: dict[str, tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {
     "users_info": (("users.info",), frozenset({"users:read"}), frozenset()),
     "views_open": (("views.open",), frozenset(), frozenset()),
     "views_publish": (("views.publish",), frozenset(), frozenset()),
+    "views_update": (("views.update",), frozenset(), frozenset()),  # the count sheet's pages
     "files_list": (("files.list",), frozenset({"files:read"}), frozenset()),  # a shared CSV
     "files_upload_v2": (
         ("files.getUploadURLExternal", "files.completeUploadExternal"),

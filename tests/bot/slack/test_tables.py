@@ -29,6 +29,26 @@ def test_names_shrink_first_and_numbers_keep_their_digits() -> None:
     assert name == "A very long product name that goes on and on and on"
 
 
-def test_too_many_columns_for_the_width_still_lose_nothing_below_the_minimum() -> None:
+def test_too_many_columns_for_the_width_run_wider_and_keep_their_figures_whole() -> None:
     table = Table(None, tuple(Column(f"c{n}", "right") for n in range(20)), (("12345",) * 20,))
-    assert min(column_widths(table, 60)) == 4
+    assert column_widths(table, 60) == [5] * 20
+    _header, [row] = table_lines(table, 60)
+    assert row.split() == ["12345"] * 20
+
+
+def test_a_name_gives_way_down_to_ten_characters_a_line() -> None:
+    table = Table(
+        None,
+        (Column("Product"), Column("On hand", "right"), Column("Par", "right")),
+        (("Buffalo Trace Single Barrel", "101.44 oz (3.00 l)", "6"),),
+    )
+    widths = column_widths(table, 30)
+    assert widths == [10, 18, 3]
+    _header, [row] = table_lines(table, 30)
+    assert row.splitlines()[0].split("  ")[-1].strip() == "6"
+    assert [line[:10].strip() for line in row.splitlines()] == [
+        "Buffalo",
+        "Trace",
+        "Single",
+        "Barrel",
+    ]
