@@ -207,10 +207,14 @@ class NotJson(InvalidInput):
         self.column = column
 
 
-def loads(raw: bytes | str, where: str = "the body") -> object:
-    """Decode JSON within the bounds: not too deep, no huge integers, no NaN or Infinity."""
+def loads(raw: bytes | str, where: str = "the body", *, exact: bool = False) -> object:
+    """Decode JSON within the bounds: not too deep, no huge integers, no NaN or Infinity.
+    `exact`: a number with a fraction is the `Decimal` of its digits, not a binary float."""
+    floats = Decimal if exact else float
     try:
-        value: object = json.loads(raw, parse_int=_integer, parse_constant=_constant)
+        value: object = json.loads(
+            raw, parse_int=_integer, parse_float=floats, parse_constant=_constant
+        )
     except _Refused as refused:
         raise InvalidInput(f"{where} {refused}") from None
     except RecursionError:

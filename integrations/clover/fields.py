@@ -1,5 +1,6 @@
-"""Typed reads of decoded Clover JSON, within `limits`: a miss, a wrong type or a value out of
-bounds is a `BadPayload` naming its path (`order X.lineItems[2].price must be an integer`).
+"""Typed reads of decoded Clover JSON (`integrations.json_fields`), within `limits`: a miss, a
+wrong type or a value out of bounds is a `BadPayload` naming its path
+(`order X.lineItems[2].price must be an integer`).
 
 Clover's REST conventions: collections, top level or expanded, are wrapped as
 `{"elements": [...]}` (an unexpanded one is `{"href": ...}` or absent); references are objects
@@ -9,39 +10,45 @@ milliseconds. Absent and JSON `null` are the same.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
+from integrations import json_fields
 from integrations.clover import limits
 from integrations.errors import BadPayload
+from integrations.json_fields import (
+    JsonObject,
+    as_object,
+    decode,
+    flag,
+    integer,
+    obj,
+    opt_integer,
+    opt_obj,
+)
 
-JsonObject = Mapping[str, object]
+__all__ = [
+    "JsonObject",
+    "as_object",
+    "cents",
+    "currency",
+    "decode",
+    "elements",
+    "flag",
+    "from_millis",
+    "ident",
+    "integer",
+    "millis",
+    "name",
+    "obj",
+    "opt_ident",
+    "opt_integer",
+    "opt_millis",
+    "opt_obj",
+    "opt_text",
+    "ref",
+    "to_millis",
+]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def decode(raw: bytes | str, where: str) -> JsonObject:
-    """A JSON object from raw bytes; anything else (bad UTF-8, bad JSON, an array) is refused."""
-    try:
-        value: object = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadPayload(f"{where} is not JSON: {error}") from None
-    return as_object(value, where)
-
-
-def as_object(value: object, where: str) -> JsonObject:
-    if not isinstance(value, dict):
-        raise BadPayload(f"{where} must be a JSON object")
-    return cast(JsonObject, value)
-
-
-def obj(o: JsonObject, key: str, where: str) -> JsonObject:
-    return as_object(o.get(key), f"{where}.{key}")
-
-
-def opt_obj(o: JsonObject, key: str, where: str) -> JsonObject | None:
-    return None if o.get(key) is None else obj(o, key, where)
 
 
 def elements(o: JsonObject, key: str, where: str, most: int) -> list[tuple[str, JsonObject]]:
@@ -50,13 +57,7 @@ def elements(o: JsonObject, key: str, where: str, most: int) -> list[tuple[str, 
     wrapper = opt_obj(o, key, where)
     if wrapper is None or wrapper.get("elements") is None:
         return []
-    value = wrapper["elements"]
-    path = f"{where}.{key}"
-    if not isinstance(value, list):
-        raise BadPayload(f"{path}.elements must be an array")
-    if len(value) > most:
-        raise BadPayload(f"{path} has {len(value)} elements, more than the {most} accepted")
-    return [(f"{path}[{i}]", as_object(item, f"{path}[{i}]")) for i, item in enumerate(value)]
+    return json_fields.array_objects(wrapper["elements"], f"{where}.{key}", limit=most)
 
 
 def ident(o: JsonObject, key: str, where: str) -> str:
@@ -73,6 +74,10 @@ def opt_ident(o: JsonObject, key: str, where: str) -> str | None:
     if not isinstance(value, str) or not limits.ID_PATTERN.match(value):
         raise BadPayload(f"{where}.{key} must be a Clover id (1 to 64 letters, digits, . _ -)")
     return value
+
+
+def opt_text(o: JsonObject, key: str, where: str, *, longest: int = 64) -> str | None:
+    return json_fields.opt_text(o, key, where, longest=longest)
 
 
 def ref(o: JsonObject, key: str, where: str) -> str | None:
@@ -93,48 +98,9 @@ def name(o: JsonObject, key: str, where: str) -> str:
     return value.strip()
 
 
-def opt_text(o: JsonObject, key: str, where: str, *, longest: int = 64) -> str | None:
-    value = o.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise BadPayload(f"{where}.{key} must be a string")
-    if len(value) > longest:
-        raise BadPayload(f"{where}.{key} is longer than {longest} characters")
-    return value
-
-
-def integer(o: JsonObject, key: str, where: str, *, low: int, high: int) -> int:
-    value = opt_integer(o, key, where, low=low, high=high)
-    if value is None:
-        raise BadPayload(f"{where}.{key} is missing")
-    return value
-
-
-def opt_integer(o: JsonObject, key: str, where: str, *, low: int, high: int) -> int | None:
-    value = o.get(key)
-    if value is None:
-        return None
-    # bool is an int in Python, never in JSON's sense.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise BadPayload(f"{where}.{key} must be an integer")
-    if not low <= value <= high:
-        raise BadPayload(f"{where}.{key} is {value}, outside {low} to {high}")
-    return value
-
-
 def cents(o: JsonObject, key: str, where: str) -> int | None:
     """A signed amount in minor units (Clover often signs discounts negative), or None."""
     return opt_integer(o, key, where, low=-limits.MAX_CENTS, high=limits.MAX_CENTS)
-
-
-def flag(o: JsonObject, key: str, where: str) -> bool:
-    value = o.get(key)
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise BadPayload(f"{where}.{key} must be true or false")
-    return value
 
 
 def millis(o: JsonObject, key: str, where: str) -> datetime:

@@ -69,7 +69,7 @@ def locations_from(body: f.JsonObject) -> list[Location]:
         Location(
             id=f.ident(item, "id", where),
             name=f.opt_text(item, "name", where) or "",
-            active=f.boolean(item, "active", where) if "active" in item else True,
+            active=f.flag(item, "active", where) if "active" in item else True,
         )
         for where, item in f.objects(body, "locations", "locations response", _MAX_LOCATIONS)
     ]

@@ -79,7 +79,7 @@ def normalize_order(
     if status not in PAID:
         return Skip(f"order {order_id} is {status}, not paid")
     currency = f.currency(order, "currency", where)
-    taxes_included = f.boolean(order, "taxes_included", where)
+    taxes_included = f.flag(order, "taxes_included", where)
     left_out: list[str] = []
     booked: list[Booked] = []
     lines = _lines(order, where, currency, taxes_included, modifier_properties, left_out)
@@ -125,7 +125,7 @@ def _lines(
             raise BadPayload(f"{where} has the line item {line_id} twice")
         seen.add(line_id)
         name = _display_name(item, path)
-        if f.boolean(item, "gift_card", path):
+        if f.flag(item, "gift_card", path):
             left_out.append(f"gift card line {line_id}")
             continue
         quantity = f.quantity(item, "quantity", path)

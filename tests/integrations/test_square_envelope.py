@@ -171,7 +171,7 @@ def _without(event: dict[str, object], *path: str) -> dict[str, object]:
             "event.data.object.order_updated.state is missing",
         ),
         (body({**payment_updated("O"), "event_id": 42}), "event.event_id must be a string"),
-        (body({**payment_updated("O"), "created_at": "yesterday"}), "not an RFC 3339 time"),
+        (body({**payment_updated("O"), "created_at": "yesterday"}), "not an ISO 8601 time"),
     ],
     # The bodies hold random event ids: name the cases by the problem, the same on every worker.
     ids=lambda value: value if isinstance(value, str) else "body",
