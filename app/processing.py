@@ -37,6 +37,7 @@ from engine.usecases.ingest import (
 from engine.usecases.menus import record_menu_in
 from engine.usecases.refusals import event_refused
 from engine.venue import VenueId
+from integrations.polling import BookOrder
 from integrations.processing import (
     BookFn,
     BookManyFn,
@@ -48,7 +49,6 @@ from integrations.processing import (
     Waiting,
 )
 from integrations.provider import Booked
-from integrations.reconcile import BookOrder
 from storage.database import Database
 from storage.inbox import SqlInbox, mark_all_done_in, mark_done_in
 from storage.outage import is_unavailable

@@ -20,11 +20,12 @@ from app.processing import order_booker
 from app.service_metrics import ServiceMetrics
 from engine.usecases.connections import revoked_by_pos
 from integrations.api_calls import ApiObserver
-from integrations.reconcile import SquareReconciler
+from integrations.polling import Reconciler
 from integrations.square.client import PRODUCTION_URL, SquareClient
 from integrations.square.menu_requests import SquareMenuRequests
 from integrations.square.provider import SquareProvider
 from integrations.square.reader import SquareReader
+from integrations.square.reconcile import square_reconciler
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database
@@ -62,9 +63,9 @@ class SquareParts:
         """The scheduled jobs: reconciliation, and the daily menu request."""
         return [self.reconciler(database, now).run, self.menu_requests(database, now).run]
 
-    def reconciler(self, database: Database, now: Callable[[], datetime]) -> SquareReconciler:
+    def reconciler(self, database: Database, now: Callable[[], datetime]) -> Reconciler:
         """Every serve/worker process ticks it; `job_runs` lets one of them run each slot."""
-        return SquareReconciler(
+        return square_reconciler(
             self.client,
             self.tokens,
             self.connections,

@@ -10,12 +10,13 @@ order becomes receipts and refunds); `Reconciler` does the rest, the same for ev
 - each order is booked in its own transaction (`BookOrder`); one that cannot be normalised or is
   refused (another currency) is logged and left out, so it does not hold the cursor back forever;
 - a refund whose sale comes later in the window is booked again at the end of the run;
-- one account failing (the POS is down, access revoked) is logged and keeps its cursor, so the
-  next run retries the same window; the others go on;
+- one account failing (the POS is down) is logged and keeps its cursor, so the next run retries
+  the same window; the others go on. The POS refusing the account's credentials
+  (`NotConnected`) ends the connection through `on_revoked` when one is given (Square: as its
+  revocation webhook does), so it is alerted once and not polled again; revoked or
+  disconnected connections are never polled;
 - once per slot across processes: with `runs` (storage's `job_runs`) each venue's run in a slot of
   `every` is claimed by one insert (`<provider>-reconcile@HH:MM:SS`), and other processes skip it.
-
-`integrations.reconcile.SquareReconciler` predates this module and does the same for Square.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from typing import Protocol, TypeVar
 
 from engine.connections import ConnectionRepository, PosConnection
 from engine.errors import InvalidInput
+from integrations.errors import NotConnected
+from integrations.processing import Waiting
 from integrations.provider import Booked, Skip
-from integrations.reconcile import BookOrder, JobRuns
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,20 @@ FIRST_LOOK = timedelta(days=1)
 EVERY = timedelta(minutes=5)
 KEEP_RUNS = timedelta(days=2)
 T = TypeVar("T")
+
+BookOrder = Callable[[int, Sequence[Booked]], Awaitable[Waiting | None]]
+"""`book(venue_id, documents)`: book one order's receipts/refunds in one transaction; `Waiting`
+when a refund in it found no booked sale (what could be booked is)."""
+
+
+class JobRuns(Protocol):
+    """Claims of a scheduled job's slot (`storage.job_runs.SqlJobRuns`)."""
+
+    async def claim(self, job: str, venue_id: int, day: date, now: datetime) -> bool: ...
+
+    async def finish(self, job: str, venue_id: int, day: date, now: datetime) -> None: ...
+
+    async def prune(self, job_prefix: str, venue_id: int, before: date) -> int: ...
 
 
 class Poller(Protocol):
@@ -76,7 +92,10 @@ class Reconciler:
         first_look: timedelta = FIRST_LOOK,
         runs: JobRuns | None = None,
         every: timedelta = EVERY,
+        on_revoked: Callable[[str, str], Awaitable[object]] | None = None,
     ) -> None:
+        """`runs`: claim each venue's slot so one process in many runs it (None: always run).
+        `on_revoked(account, reason)`: end a connection whose credentials the POS refuses."""
         self._poller = poller
         self._connections = connections
         self._book = book
@@ -85,6 +104,7 @@ class Reconciler:
         self._first_look = first_look
         self._runs = runs
         self._every = every
+        self._on_revoked = on_revoked
 
     @property
     def job(self) -> str:
@@ -99,7 +119,8 @@ class Reconciler:
         job, day = f"{self.job}@{start:%H:%M:%S}", start.date()
         by_venue: dict[int, list[PosConnection]] = {}
         for connection in await self._connections.all(self._poller.provider):
-            by_venue.setdefault(connection.venue_id, []).append(connection)
+            if connection.active:
+                by_venue.setdefault(connection.venue_id, []).append(connection)
         for venue_id, connections in by_venue.items():
             if not await self._guard(self._claim(job, venue_id, day), default=False):
                 continue
@@ -127,13 +148,28 @@ class Reconciler:
         try:
             return await self.reconcile(connection)
         except Exception as error:
-            logger.warning(
-                "%s failed: %s",
-                self.job,
-                type(error).__name__,
-                extra={"provider": self._poller.provider, "merchant": connection.merchant_id},
-            )
+            if isinstance(error, NotConnected) and self._on_revoked is not None:
+                await self._revoked(connection, error)
+            else:
+                logger.warning(
+                    "%s failed: %s",
+                    self.job,
+                    type(error).__name__,
+                    extra={"provider": self._poller.provider, "merchant": connection.merchant_id},
+                )
             return Reconciled(connection.merchant_id, 0, 0, failed=True)
+
+    async def _revoked(self, connection: PosConnection, refused: NotConnected) -> None:
+        assert self._on_revoked is not None
+        pos = self._poller.provider.capitalize()
+        logger.warning(
+            "%s refused barback's credentials: the connection is ended (%s)",
+            pos,
+            refused,
+            extra={"provider": self._poller.provider, "merchant": connection.merchant_id},
+        )
+        reason = f"{pos} refused barback's credentials (the access was revoked or expired)"
+        await self._guard(self._on_revoked(connection.merchant_id, reason), default=None)
 
     async def reconcile(self, connection: PosConnection) -> Reconciled:
         """One account, now; raises when the POS cannot be read (the cursor stays)."""

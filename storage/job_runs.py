@@ -2,7 +2,7 @@
 
 The primary key is the guarantee: the first claimer inserts the row, everyone else conflicts.
 Two ways to use it:
-- slots (`claim`/`finish`/`prune`, integrations.reconcile.JobRuns): the insert is the claim; a
+- slots (`claim`/`finish`/`prune`, integrations.polling.JobRuns): the insert is the claim; a
   slot claimed by a process that then died stays claimed (the next slot covers its window).
 - runs that must resume (`claim_run`/`advance`/`release`, engine.summary.JobRuns: the daily
   summary): a run records its steps (`phase`, `slack_ts`) and holds a lease; an unfinished run

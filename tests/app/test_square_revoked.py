@@ -26,8 +26,8 @@ from engine.errors import InvalidInput
 from engine.inbox import EventState
 from engine.usecases import settings
 from engine.venue import Venue
-from integrations.reconcile import SquareReconciler
 from integrations.square.client import SquareClient
+from integrations.square.reconcile import square_reconciler
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database, open_database
@@ -95,7 +95,7 @@ def reconciler(database: Database, session: aiohttp.ClientSession, fake: FakeSqu
 
     client = SquareClient(session, fake.base_url)
     store = connections(database)
-    return SquareReconciler(
+    return square_reconciler(
         client,
         SquareTokens(store, client, None, None, now),
         store,
@@ -162,7 +162,7 @@ async def test_refused_credentials_end_the_connection_once_instead_of_failing_ev
 
     async with aiohttp.ClientSession() as session:
         first = await reconciler(database, session, square).run()
-        assert [(r.merchant_id, r.failed) for r in first] == [(MERCHANT_ID, True)]
+        assert [(r.account, r.failed) for r in first] == [(MERCHANT_ID, True)]
         searches = len(square.calls("/v2/orders/search"))
         for _ in range(3):  # the next runs, five minutes apart
             assert await reconciler(database, session, square).run() == []

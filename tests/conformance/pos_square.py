@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from app.processing import order_booker
 from app.webhooks import square_key
 from engine.connect_links import connect_link
-from integrations.reconcile import SquareReconciler
+from integrations.square.reconcile import square_reconciler
 from integrations.square.verify import HEADER, sign
 from tests.conformance.adapter import Delivery, Feature
 from tests.conformance.bar import KEY, PUBLIC_URL, Bar
@@ -122,7 +122,7 @@ class Adapter:
             return datetime.now(UTC)
 
         # No `runs`: the worker claims one run per 5-minute slot; a case runs several.
-        reconciler = SquareReconciler(
+        reconciler = square_reconciler(
             parts.client, parts.tokens, parts.connections, order_booker(bar.db, now), now
         )
         await reconciler.run()

@@ -120,3 +120,21 @@ async def test_one_process_in_many_runs_each_slot(database: Database, clover: Fa
         assert len(await one.run()) == 1
         assert await other.run() == []  # the slot is taken
     assert len(clover.calls(f"/v3/merchants/{MERCHANT_ID}/orders")) == 1
+
+
+async def test_a_disconnected_merchant_is_not_polled(
+    database: Database, clover: FakeClover
+) -> None:
+    """`disconnect clover` empties the tokens: polling on would fail every five minutes."""
+    from engine.usecases import connections as connecting
+
+    world = await clover_bar(database)
+    connections = await connect(database, world, clover)
+    clover.add_order(sale("ORD1", 1))
+    await connecting.disconnect(
+        database.unit_of_work, world.clock, world.venue, provider="clover", actor="sam"
+    )
+    async with aiohttp.ClientSession() as session:
+        job = reconciler(database, connections, session, clover, lambda: NOW)
+        assert await job.run() == []
+    assert clover.calls(f"/v3/merchants/{MERCHANT_ID}/orders") == []

@@ -17,8 +17,9 @@ from app.processing import order_booker
 from app.worker import InboxWorker
 from engine.connections import PosConnection
 from engine.usecases import reports
-from integrations.reconcile import SquareReconciler
+from integrations.polling import Reconciler
 from integrations.square.client import SquareClient
+from integrations.square.reconcile import square_reconciler
 from integrations.square.tokens import SquareTokens
 from storage.connections import SqlConnections
 from storage.database import Database, open_database
@@ -85,7 +86,7 @@ async def test_missed_orders_are_booked_once_and_the_cursor_advances(
     async with aiohttp.ClientSession() as session:
         client = SquareClient(session, square.base_url)
         tokens = SquareTokens(connections, client, None, None, lambda: clock["now"])
-        reconciler = SquareReconciler(
+        reconciler = square_reconciler(
             client, tokens, connections, order_booker(database, lambda: clock["now"]),
             lambda: clock["now"],
         )  # fmt: skip
@@ -116,7 +117,7 @@ async def test_a_failing_merchant_keeps_its_cursor(database: Database, square: F
     async with aiohttp.ClientSession() as session:
         client = SquareClient(session, square.base_url)
         tokens = SquareTokens(connections, client, None, None, lambda: datetime.now(UTC))
-        reconciler = SquareReconciler(
+        reconciler = square_reconciler(
             client, tokens, connections, order_booker(database, lambda: datetime.now(UTC)),
             lambda: datetime.now(UTC),
         )  # fmt: skip
@@ -133,13 +134,13 @@ def reconciler(
     now: Callable[[], datetime],
     *,
     claims: bool = True,
-) -> SquareReconciler:
+) -> Reconciler:
     """One process's reconciler: its own database engine, client and claims."""
     connections = SqlConnections(database.engine, Fernet(KEY))
     client = SquareClient(session, square.base_url)
     tokens = SquareTokens(connections, client, None, None, now)
     runs = SqlJobRuns(database.engine) if claims else None
-    return SquareReconciler(
+    return square_reconciler(
         client, tokens, connections, order_booker(database, now), now, runs=runs
     )
 
