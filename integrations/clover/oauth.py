@@ -6,7 +6,7 @@
   `api.clover.com`, and likewise in Europe, Latin America and the sandbox), so the web host is
   derived from `CLOVER_BASE_URL`; any other base URL (a local fake) serves both. Permissions are
   the app's (Developer Dashboard), not a parameter.
-- `issue_state` / `verify_state`: the `state`, `<nonce>.<expiry>.<mac>`, HMAC-signed and expiring
+- `issue_state` / `verify_state`: the `state` (`integrations.oauth_state`), signed and expiring
   (10 minutes), so a forged or stale callback is refused before the database is asked. The nonce
   is stored with the venue (`oauth_states`), which says which venue connected and refuses reuse.
 - `needs_refresh`: Clover's access tokens expire and their lifetime is not fixed ("do not hard
@@ -16,19 +16,15 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
-from integrations.errors import StateInvalid
+from integrations import oauth_state
 
 STATE_TTL = timedelta(minutes=10)
 REFRESH_MARGIN = timedelta(minutes=10)
-_PURPOSE = b"barback oauth state: clover\n"  # a MAC made for another use never verifies
 WEB_HOSTS = {
     "api.clover.com": "www.clover.com",
     "api.eu.clover.com": "www.eu.clover.com",
@@ -57,45 +53,21 @@ def authorize_url(api_base_url: str, client_id: str, state: str, redirect_uri: s
 
 def issue_state(now: datetime, *, ttl: timedelta = STATE_TTL) -> OAuthState:
     """A fresh state: 128 random bits, valid until `now + ttl` (sent as `encode_state(...)`)."""
-    return OAuthState(secrets.token_urlsafe(16), _aware(now) + ttl)
+    return OAuthState(secrets.token_urlsafe(16), oauth_state.aware(now) + ttl)
 
 
 def encode_state(key: bytes, state: OAuthState) -> str:
-    payload = f"{state.nonce}.{int(state.expires_at.timestamp())}"
-    return f"{payload}.{_mac(key, payload)}"
+    return oauth_state.sign(key, "clover", [], state.expires_at, nonce=state.nonce)
 
 
 def verify_state(key: bytes, text: str, now: datetime) -> OAuthState:
-    """The state barback issued; raises `StateInvalid` when it is malformed, was not signed with
-    `key`, or has expired. The message never holds the state."""
-    parts = text.split(".")
-    if len(parts) != 3 or not parts[1].isascii() or not parts[1].isdigit() or len(parts[1]) > 12:
-        raise StateInvalid("the OAuth state is malformed")
-    nonce, expires_text, mac = parts
-    payload = f"{nonce}.{expires_text}"
-    if not hmac.compare_digest(_mac(key, payload).encode(), mac.encode("utf-8", "replace")):
-        raise StateInvalid("the OAuth state was not issued by barback")
-    expires_at = datetime.fromtimestamp(int(expires_text), UTC)
-    if _aware(now) >= expires_at:
-        raise StateInvalid("the OAuth state has expired; run connect clover again")
-    return OAuthState(nonce, expires_at)
+    """The state barback issued; raises `StateInvalid`."""
+    signed = oauth_state.verify(key, "clover", text, now, fields=0, pos="clover")
+    return OAuthState(signed.nonce, signed.expires_at)
 
 
 def needs_refresh(
     expires_at: datetime, now: datetime, *, margin: timedelta = REFRESH_MARGIN
 ) -> bool:
     """True when the access token expires within `margin` of `now` (or already has)."""
-    return _aware(expires_at) - _aware(now) < margin
-
-
-def _mac(key: bytes, payload: str) -> str:
-    if not key:
-        raise ValueError("an OAuth state key may not be empty")
-    digest = hmac.new(key, _PURPOSE + payload.encode("utf-8"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def _aware(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return at
+    return oauth_state.needs_refresh(expires_at, now, margin=margin)
