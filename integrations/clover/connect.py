@@ -19,7 +19,6 @@ Codes, tokens and states are never logged.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,13 +26,12 @@ from datetime import datetime
 
 from aiohttp import web
 
-from engine.connect_links import verify_connect_token
 from engine.connections import ConnectionRepository, OAuthStateRepository, PosConnection
-from engine.errors import NotAllowed
 from integrations.clover import limits
 from integrations.clover.client import CloverClient
 from integrations.clover.normalize import PROVIDER
 from integrations.clover.oauth import authorize_url, encode_state, issue_state, verify_state
+from integrations.connect_pages import linked_venue, page
 from integrations.errors import NotConnected, StateInvalid, UpstreamRejected, UpstreamUnavailable
 
 logger = logging.getLogger(__name__)
@@ -72,18 +70,11 @@ def _doors(request: web.Request) -> CloverConnectDoors:
 
 async def connect(request: web.Request) -> web.StreamResponse:
     doors = _doors(request)
-    slug = request.query.get("venue", "").strip()
-    if not slug:
-        return _page(400, "Connect Clover", "Say which venue: /connect/clover?venue=<slug>.")
     now = doors.now()
-    try:
-        verify_connect_token(doors.state_key, PROVIDER, slug, request.query.get("token"), now)
-    except NotAllowed as refused:
-        logger.warning("Clover connect link refused: %s", refused.message, extra={"venue": slug})
-        return _page(403, NOT_CONNECTED, f"{refused}.")
-    venue_id = await doors.venue_id(slug)
-    if venue_id is None:
-        return _page(404, "Connect Clover", f"There is no venue {slug!r}.")
+    linked = await linked_venue(request, PROVIDER, doors.state_key, doors.venue_id, now)
+    if isinstance(linked, web.Response):
+        return linked
+    venue_id = linked.venue_id
     state = issue_state(now)
     await doors.states.add(state.nonce, PROVIDER, venue_id, now)
     url = authorize_url(
@@ -101,38 +92,38 @@ async def callback(request: web.Request) -> web.StreamResponse:
     query = request.query
     if "error" in query:
         reason = query.get("error_description") or query["error"]
-        return _page(400, NOT_CONNECTED, f"Clover said: {reason[:200]}.")
+        return page(400, NOT_CONNECTED, f"Clover said: {reason[:200]}.")
     try:
         state = verify_state(doors.state_key, query.get("state", ""), now)
     except StateInvalid as refused:
         logger.warning("Clover connect refused: %s", refused.reason)
-        return _page(400, NOT_CONNECTED, f"{refused.reason}.")
+        return page(400, NOT_CONNECTED, f"{refused.reason}.")
     venue_id = await doors.states.use(state.nonce, PROVIDER, now)
     if venue_id is None:
         logger.warning("Clover connect refused: the state was already used")
-        return _page(400, NOT_CONNECTED, "This link was already used; start again.")
+        return page(400, NOT_CONNECTED, "This link was already used; start again.")
     code = query.get("code", "")
     merchant_id = query.get("merchant_id", "")
     if not code or len(code) > 512:
-        return _page(400, NOT_CONNECTED, "Clover sent no authorization code.")
+        return page(400, NOT_CONNECTED, "Clover sent no authorization code.")
     if not limits.ID_PATTERN.match(merchant_id):
-        return _page(400, NOT_CONNECTED, "Clover sent no merchant id.")
+        return page(400, NOT_CONNECTED, "Clover sent no merchant id.")
     if query.get("client_id", doors.client_id) != doors.client_id:
-        return _page(400, NOT_CONNECTED, "The authorization is for another Clover app.")
+        return page(400, NOT_CONNECTED, "The authorization is for another Clover app.")
     try:
         token = await doors.client.obtain_token(code, doors.client_id, doors.client_secret)
     except (NotConnected, UpstreamRejected) as refused:
         logger.warning("Clover connect: the code was refused (%s)", type(refused).__name__)
-        return _page(400, NOT_CONNECTED, "Clover refused the authorization.")
+        return page(400, NOT_CONNECTED, "Clover refused the authorization.")
     except UpstreamUnavailable:
-        return _page(503, NOT_CONNECTED, "Clover did not answer; try again soon.")
+        return page(503, NOT_CONNECTED, "Clover did not answer; try again soon.")
     try:
         merchant = await doors.client.merchant(token.access_token, merchant_id)
     except (NotConnected, UpstreamRejected):
         logger.warning("Clover connect: the token is not for merchant %s", merchant_id)
-        return _page(400, NOT_CONNECTED, f"The authorization is not for merchant {merchant_id}.")
+        return page(400, NOT_CONNECTED, f"The authorization is not for merchant {merchant_id}.")
     except UpstreamUnavailable:
-        return _page(503, NOT_CONNECTED, "Clover did not answer; try again soon.")
+        return page(503, NOT_CONNECTED, "Clover did not answer; try again soon.")
     await doors.connections.save(
         PosConnection(
             venue_id=venue_id,
@@ -147,12 +138,4 @@ async def callback(request: web.Request) -> web.StreamResponse:
     )
     logger.info("Clover connected", extra={"venue_id": venue_id, "merchant": merchant.id})
     shown = f"{merchant.name} ({merchant.id})" if merchant.name else merchant.id
-    return _page(200, "Clover connected", f"Clover merchant {shown} now books into this venue.")
-
-
-def _page(status: int, title: str, text: str) -> web.Response:
-    body = (
-        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>"
-    )
-    return web.Response(status=status, text=body, content_type="text/html")
+    return page(200, "Clover connected", f"Clover merchant {shown} now books into this venue.")

@@ -36,9 +36,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from engine.connect_links import verify_connect_token
 from engine.connections import ConnectionRepository, OAuthStateRepository, PosConnection
-from engine.errors import NotAllowed
+from integrations.connect_pages import html_page, linked_venue, page
 from integrations.errors import (
     NotConnected,
     SignatureInvalid,
@@ -94,27 +93,19 @@ def _doors(request: web.Request) -> ConnectDoors:
 async def connect(request: web.Request) -> web.StreamResponse:
     doors = _doors(request)
     query = request.query
-    slug = query.get("venue", "").strip()
-    if not slug:
-        if "hmac" in query:
-            return await _opened_by_shopify(request, doors)
-        return _page(400, "Connect Shopify", "Run connect shopify in barback for a link.")
+    if not query.get("venue", "").strip() and "hmac" in query:
+        return await _opened_by_shopify(request, doors)
     now = doors.now()
-    token = query.get("token")
-    try:
-        verify_connect_token(doors.state_key, PROVIDER, slug, token, now)
-    except NotAllowed as refused:
-        logger.warning("Shopify connect link refused: %s", refused.message, extra={"venue": slug})
-        return _page(403, _FAILED, f"{refused}.")
-    venue_id = await doors.venue_id(slug)
-    if venue_id is None:
-        return _page(404, "Connect Shopify", f"There is no venue {slug!r}.")
+    linked = await linked_venue(request, PROVIDER, doors.state_key, doors.venue_id, now)
+    if isinstance(linked, web.Response):
+        return linked
+    slug, venue_id, token = linked.slug, linked.venue_id, linked.token
     if not query.get("shop", "").strip():
-        return _form(200, slug, token or "", None)
+        return _form(200, slug, token, None)
     try:
         shop = typed_shop(query.get("shop"))
     except ShopInvalid as bad:
-        return _form(400, slug, token or "", f"{bad}.")
+        return _form(400, slug, token, f"{bad}.")
     nonce = secrets.token_urlsafe(16)
     state = issue_state(doors.state_key, slug, shop, now, nonce=nonce)
     await doors.states.add(nonce, PROVIDER, venue_id, now)
@@ -133,17 +124,17 @@ async def callback(request: web.Request) -> web.StreamResponse:
         state = verify_state(doors.state_key, query.get("state", ""), now)
     except (SignatureInvalid, ShopInvalid, StateInvalid) as refused:
         logger.warning("Shopify connect refused: %s", refused)
-        return _page(400, _FAILED, f"{refused}.")
+        return page(400, _FAILED, f"{refused}.")
     if state.shop != shop:
         logger.warning("Shopify connect refused: the callback is for another shop")
-        return _page(400, _FAILED, f"This authorization is for {shop}, not {state.shop}.")
+        return page(400, _FAILED, f"This authorization is for {shop}, not {state.shop}.")
     venue_id = await doors.states.use(state.nonce, PROVIDER, now)
     if venue_id is None:
         logger.warning("Shopify connect refused: the state was already used")
-        return _page(400, _FAILED, "This link was already used; start again.")
+        return page(400, _FAILED, "This link was already used; start again.")
     code = query.get("code", "")
     if not code:
-        return _page(400, _FAILED, "Shopify sent no authorization code.")
+        return page(400, _FAILED, "Shopify sent no authorization code.")
     try:
         token = await doors.client.exchange_code(
             shop, doors.client_id, doors.client_secret, code, now
@@ -151,9 +142,9 @@ async def callback(request: web.Request) -> web.StreamResponse:
         locations = await doors.client.locations(shop, token.access_token)
     except (NotConnected, UpstreamRejected) as refused:
         logger.warning("Shopify connect: the code was refused (%s)", type(refused).__name__)
-        return _page(400, _FAILED, "Shopify refused the authorization.")
+        return page(400, _FAILED, "Shopify refused the authorization.")
     except UpstreamUnavailable:
-        return _page(503, _FAILED, "Shopify did not answer; try again soon.")
+        return page(503, _FAILED, "Shopify did not answer; try again soon.")
     active = [location for location in locations if location.active]
     await doors.connections.save(
         PosConnection(
@@ -169,7 +160,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
     )
     logger.info("Shopify connected", extra={"venue": state.venue, "shop": shop})
     subscribed = await _subscribe(doors, shop, token.access_token)
-    return _page(200, "Shopify connected", _connected(shop, active, state.venue, subscribed))
+    return page(200, "Shopify connected", _connected(shop, active, state.venue, subscribed))
 
 
 async def _opened_by_shopify(request: web.Request, doors: ConnectDoors) -> web.Response:
@@ -179,11 +170,11 @@ async def _opened_by_shopify(request: web.Request, doors: ConnectDoors) -> web.R
         check_timestamp(request.query.get("timestamp"), doors.now())
         shop = shop_domain(request.query.get("shop"))
     except (SignatureInvalid, ShopInvalid) as refused:
-        return _page(400, "Connect Shopify", f"{refused}.")
+        return page(400, "Connect Shopify", f"{refused}.")
     connection = await doors.connections.get(PROVIDER, shop)
     if connection is not None:
-        return _page(200, "Shopify connected", f"{shop} books its POS sales into barback.")
-    return _page(
+        return page(200, "Shopify connected", f"{shop} books its POS sales into barback.")
+    return page(
         200,
         "Connect Shopify",
         f"To book {shop}'s POS sales, a manager runs connect shopify in barback for the venue "
@@ -227,16 +218,4 @@ def _form(status: int, venue: str, token: str, problem: str | None) -> web.Respo
         '<label>Shop <input name="shop" placeholder="your-bar.myshopify.com" required></label> '
         "<button>Continue to Shopify</button></form>"
     )
-    return _html(status, "Connect Shopify", body)
-
-
-def _page(status: int, title: str, text: str) -> web.Response:
-    return _html(status, title, f"<p>{html.escape(text)}</p>")
-
-
-def _html(status: int, title: str, body: str) -> web.Response:
-    page = (
-        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"</head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
-    )
-    return web.Response(status=status, text=page, content_type="text/html")
+    return html_page(status, "Connect Shopify", body)

@@ -19,7 +19,6 @@ configured; absent: 404). Codes, tokens and states are never logged.
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -28,9 +27,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from engine.connect_links import verify_connect_token
 from engine.connections import ConnectionRepository, OAuthStateRepository, PosConnection
-from engine.errors import NotAllowed
+from integrations.connect_pages import linked_venue, page
 from integrations.errors import NotConnected, StateInvalid, UpstreamRejected, UpstreamUnavailable
 from integrations.square.client import SquareClient
 from integrations.square.normalize import PROVIDER
@@ -74,18 +72,11 @@ def _doors(request: web.Request) -> ConnectDoors:
 
 async def connect(request: web.Request) -> web.StreamResponse:
     doors = _doors(request)
-    slug = request.query.get("venue", "").strip()
-    if not slug:
-        return _page(400, "Connect Square", "Say which venue: /connect/square?venue=<slug>.")
     now = doors.now()
-    try:
-        verify_connect_token(doors.state_key, PROVIDER, slug, request.query.get("token"), now)
-    except NotAllowed as refused:
-        logger.warning("Square connect link refused: %s", refused.message, extra={"venue": slug})
-        return _page(403, "Square was not connected", f"{refused}.")
-    venue_id = await doors.venue_id(slug)
-    if venue_id is None:
-        return _page(404, "Connect Square", f"There is no venue {slug!r}.")
+    linked = await linked_venue(request, PROVIDER, doors.state_key, doors.venue_id, now)
+    if isinstance(linked, web.Response):
+        return linked
+    slug, venue_id = linked.slug, linked.venue_id
     nonce = secrets.token_urlsafe(16)
     state = issue_state(doors.state_key, slug, now, nonce=nonce)
     await doors.states.add(nonce, PROVIDER, venue_id, now)
@@ -98,19 +89,19 @@ async def callback(request: web.Request) -> web.StreamResponse:
     now = doors.now()
     if "error" in request.query:
         reason = request.query.get("error_description") or request.query["error"]
-        return _page(400, "Square was not connected", f"Square said: {reason}.")
+        return page(400, "Square was not connected", f"Square said: {reason}.")
     try:
         state = verify_state(doors.state_key, request.query.get("state", ""), now)
     except StateInvalid as refused:
         logger.warning("Square connect refused: %s", refused.reason)
-        return _page(400, "Square was not connected", f"{refused.reason}.")
+        return page(400, "Square was not connected", f"{refused.reason}.")
     venue_id = await doors.states.use(state.nonce, PROVIDER, now)
     if venue_id is None:
         logger.warning("Square connect refused: the state was already used")
-        return _page(400, "Square was not connected", "This link was already used; start again.")
+        return page(400, "Square was not connected", "This link was already used; start again.")
     code = request.query.get("code", "")
     if not code:
-        return _page(400, "Square was not connected", "Square sent no authorization code.")
+        return page(400, "Square was not connected", "Square sent no authorization code.")
     try:
         token = await doors.client.obtain_token(
             code, doors.client_id, doors.client_secret, doors.redirect_uri
@@ -118,9 +109,9 @@ async def callback(request: web.Request) -> web.StreamResponse:
         locations = await doors.client.list_locations(token.access_token)
     except (NotConnected, UpstreamRejected) as refused:
         logger.warning("Square connect: the code was refused (%s)", type(refused).__name__)
-        return _page(400, "Square was not connected", "Square refused the authorization.")
+        return page(400, "Square was not connected", "Square refused the authorization.")
     except UpstreamUnavailable:
-        return _page(503, "Square was not connected", "Square did not answer; try again soon.")
+        return page(503, "Square was not connected", "Square did not answer; try again soon.")
     active = tuple(loc.id for loc in locations if loc.status == "ACTIVE")
     await doors.connections.save(
         PosConnection(
@@ -137,17 +128,9 @@ async def callback(request: web.Request) -> web.StreamResponse:
     logger.info("Square connected", extra={"venue": state.venue, "merchant": token.merchant_id})
     if doors.on_connected is not None:
         await doors.on_connected(token.merchant_id)
-    return _page(
+    return page(
         200,
         "Square connected",
         f"Square merchant {token.merchant_id} ({len(active)} locations) now books into "
         f"{state.venue}.",
     )
-
-
-def _page(status: int, title: str, text: str) -> web.Response:
-    body = (
-        f"<!doctype html><html><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>"
-    )
-    return web.Response(status=status, text=body, content_type="text/html")
