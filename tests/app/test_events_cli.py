@@ -87,7 +87,7 @@ def test_list_fail_and_replay(
         (2, "generic", "failed", 1),
         (1, "generic", "done", 0),
     ]
-    assert "EUR" in listed[0]["last_error"] and listed[1]["last_error"] is None
+    assert "without line 'L2'" in listed[0]["last_error"] and listed[1]["last_error"] is None
     assert listed[1]["processed_at"] is not None and listed[0]["processed_at"] is None
     failed = json.loads(ops(database_url, capsys, "events", "--failed", "--json")[1])
     assert [e["id"] for e in failed["events"]] == [2]
